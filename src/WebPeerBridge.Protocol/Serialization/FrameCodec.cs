@@ -1,0 +1,147 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using WebPeerBridge.Protocol.Frames;
+
+namespace WebPeerBridge.Protocol.Serialization;
+
+/// <summary>
+/// Turns one line into a <see cref="Frame"/> and a frame into one line. Decoding never throws for bad input:
+/// it reports <see cref="ErrorCodes.BadJson"/>, <see cref="ErrorCodes.UnknownType"/> or <see cref="ErrorCodes.BadFrame"/>.
+/// </summary>
+public static class FrameCodec
+{
+    private static readonly JsonSerializerOptions s_options = new(WireJson.Default.Options)
+    {
+        Encoder = MinimalJsonEncoder.Instance,
+    };
+
+    private static readonly JsonTypeInfo<Frame> s_frameInfo = (JsonTypeInfo<Frame>)s_options.GetTypeInfo(typeof(Frame));
+
+    private static readonly JsonWriterOptions s_writerOptions = new()
+    {
+        Encoder = MinimalJsonEncoder.Instance,
+        Indented = false,
+        SkipValidation = true,
+    };
+
+    private static readonly JsonReaderOptions s_readerOptions = new() { MaxDepth = 64 };
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_scratch;
+
+    /// <summary>Options the codec uses, for callers that serialize parts of frames themselves.</summary>
+    public static JsonWriterOptions WriterOptions => s_writerOptions;
+
+    /// <summary>Decodes one line (without its newline).</summary>
+    public static DecodeResult Decode(ReadOnlySequence<byte> line)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(line, s_readerOptions);
+            var frame = JsonSerializer.Deserialize(ref reader, s_frameInfo);
+            return frame is null
+                ? DecodeResult.Fail(ErrorCodes.BadFrame, "A frame is a JSON object.")
+                : DecodeResult.Success(frame);
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            return Classify(line, ex);
+        }
+    }
+
+    /// <inheritdoc cref="Decode(ReadOnlySequence{byte})"/>
+    public static DecodeResult Decode(ReadOnlySpan<byte> line) => Decode(new ReadOnlySequence<byte>(line.ToArray()));
+
+    /// <summary>Writes <paramref name="frame"/> as one line, newline included, through a reusable <paramref name="writer"/>.</summary>
+    public static void Write(Utf8JsonWriter writer, IBufferWriter<byte> output, Frame frame)
+    {
+        writer.Reset(output);
+        JsonSerializer.Serialize(writer, frame, s_frameInfo);
+        writer.Flush();
+        output.GetSpan(1)[0] = (byte)'\n';
+        output.Advance(1);
+    }
+
+    /// <summary>Writes <paramref name="frame"/> as one line, newline included.</summary>
+    public static void Write(IBufferWriter<byte> output, Frame frame)
+    {
+        using var writer = new Utf8JsonWriter(output, s_writerOptions);
+        Write(writer, output, frame);
+    }
+
+    /// <summary>Serializes <paramref name="frame"/> once into its own array, newline included: bytes to share between many receivers.</summary>
+    public static byte[] ToLine(Frame frame)
+    {
+        var scratch = t_scratch ??= new ArrayBufferWriter<byte>(1024);
+        scratch.ResetWrittenCount();
+        Write(scratch, frame);
+        return scratch.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Creates a writer to pass to <see cref="Write(Utf8JsonWriter, IBufferWriter{byte}, Frame)"/> for a connection's lifetime.</summary>
+    public static Utf8JsonWriter CreateWriter(IBufferWriter<byte> output) => new(output, s_writerOptions);
+
+    // Only the error path gets here: find out which rule the line broke.
+    private static DecodeResult Classify(ReadOnlySequence<byte> line, Exception ex)
+    {
+        string? type = null;
+        var depth = 0;
+        try
+        {
+            var reader = new Utf8JsonReader(line, s_readerOptions);
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                        depth++;
+                        break;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        depth--;
+                        break;
+                    case JsonTokenType.PropertyName:
+                        var name = reader.GetString();
+                        if (depth == 1 && name == "type" && reader.Read())
+                        {
+                            type = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                            {
+                                depth++;
+                            }
+                        }
+
+                        break;
+                    case JsonTokenType.String:
+                        // Throws for invalid UTF-16 such as a lone "\ud800".
+                        _ = reader.GetString();
+                        break;
+                }
+            }
+        }
+        catch (Exception inner) when (inner is JsonException or InvalidOperationException)
+        {
+            return DecodeResult.Fail(ErrorCodes.BadJson, "The line is not valid JSON: " + FirstSentence(inner.Message));
+        }
+
+        if (type is null)
+        {
+            return DecodeResult.Fail(ErrorCodes.BadFrame, "A frame is a JSON object with a string \"type\".");
+        }
+
+        if (!FrameTypes.IsKnown(type))
+        {
+            return DecodeResult.Fail(ErrorCodes.UnknownType, $"Unknown frame type '{Truncate(type)}'.");
+        }
+
+        return DecodeResult.Fail(ErrorCodes.BadFrame, $"Invalid '{type}' frame: " + FirstSentence(ex.Message));
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(". ", StringComparison.Ordinal);
+        return Truncate(end < 0 ? message : message[..(end + 1)], 200);
+    }
+
+    private static string Truncate(string text, int max = 40) => text.Length <= max ? text : text[..max] + "…";
+}

@@ -1,0 +1,179 @@
+using System.Text;
+
+namespace WebPeerBridge.Protocol.Validation;
+
+/// <summary>The rules for message texts, names, ids and hosts: one place for every front end and both ends of a link.</summary>
+public static class TextRules
+{
+    /// <summary>
+    /// Removes control characters other than newline and tab, then checks the text is not empty or only white space
+    /// and at most <paramref name="maxLength"/> Unicode scalar values. Returns the same instance when nothing was removed.
+    /// </summary>
+    public static ValidationResult NormalizeText(string? text, int maxLength, out string normalized)
+    {
+        normalized = text ?? string.Empty;
+        if (NeedsCleaning(normalized))
+        {
+            normalized = RemoveControlCharacters(normalized);
+        }
+
+        if (string.IsNullOrWhiteSpace(normalized))
+        {
+            return ValidationResult.Fail(ErrorCodes.EmptyText, "The text is empty.");
+        }
+
+        var length = CountScalars(normalized);
+        return length > maxLength
+            ? ValidationResult.Fail(ErrorCodes.TextTooLong, $"The text has {length} characters; the limit is {maxLength}.")
+            : ValidationResult.Ok;
+    }
+
+    /// <summary>
+    /// A name is 1–<paramref name="maxLength"/> Unicode scalar values, each a letter or decimal digit of any script,
+    /// <c>.</c>, <c>_</c> or <c>-</c>.
+    /// </summary>
+    public static ValidationResult ValidateName(string? name, int maxLength = ProtocolLimits.MaxNameLength)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return ValidationResult.Fail(ErrorCodes.InvalidName, "The name is empty.");
+        }
+
+        var length = 0;
+        foreach (var rune in name.EnumerateRunes())
+        {
+            length++;
+            if (!IsNameRune(rune))
+            {
+                return ValidationResult.Fail(ErrorCodes.InvalidName,
+                    "A name may contain only letters, digits, '.', '_' and '-'.");
+            }
+        }
+
+        // A lone surrogate enumerates as U+FFFD, which is no letter: it was refused above.
+        return length > maxLength
+            ? ValidationResult.Fail(ErrorCodes.InvalidName, $"A name has at most {maxLength} characters.")
+            : ValidationResult.Ok;
+    }
+
+    /// <summary>
+    /// Turns any text into a valid name, for clients that cannot retry (the seed client): white space becomes <c>_</c>,
+    /// other disallowed characters are dropped, the result is cut to <paramref name="maxLength"/>; empty becomes <c>guest</c>.
+    /// </summary>
+    public static string AdaptName(string? raw, int maxLength = ProtocolLimits.MaxNameLength)
+    {
+        var builder = new StringBuilder();
+        var length = 0;
+        foreach (var rune in (raw ?? string.Empty).Trim().EnumerateRunes())
+        {
+            if (length == maxLength)
+            {
+                break;
+            }
+
+            if (Rune.IsWhiteSpace(rune))
+            {
+                builder.Append('_');
+                length++;
+            }
+            else if (IsNameRune(rune))
+            {
+                builder.Append(rune.ToString());
+                length++;
+            }
+        }
+
+        return builder.Length == 0 ? "guest" : builder.ToString();
+    }
+
+    /// <summary>An id (of a <c>say</c> or a <c>dm</c>): 1–64 characters, no control characters.</summary>
+    public static ValidationResult ValidateId(string? id)
+    {
+        if (id is null)
+        {
+            return ValidationResult.Ok;
+        }
+
+        if (id.Length is 0 or > ProtocolLimits.MaxIdLength || id.AsSpan().ContainsAnyInRange('\0', '\u001f'))
+        {
+            return ValidationResult.Fail(ErrorCodes.BadFrame, $"An id has 1–{ProtocolLimits.MaxIdLength} characters and no control characters.");
+        }
+
+        return ValidationResult.Ok;
+    }
+
+    /// <summary>An advertised host: a DNS name or an IP address literal, without white space.</summary>
+    public static ValidationResult ValidateHost(string? host)
+    {
+        if (host is null)
+        {
+            return ValidationResult.Ok;
+        }
+
+        if (host.Length is 0 or > ProtocolLimits.MaxHostLength)
+        {
+            return ValidationResult.Fail(ErrorCodes.BadFrame, $"A host has 1–{ProtocolLimits.MaxHostLength} characters.");
+        }
+
+        foreach (var c in host)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or ':' or '_' or '%' or '[' or ']'))
+            {
+                return ValidationResult.Fail(ErrorCodes.BadFrame, "A host is a DNS name or an IP address.");
+            }
+        }
+
+        return ValidationResult.Ok;
+    }
+
+    /// <summary>A TCP port a peer listens on: 1–65535.</summary>
+    public static bool IsValidPort(int? port) => port is >= 1 and <= 65535;
+
+    /// <summary>Counts Unicode scalar values (a surrogate pair is one).</summary>
+    public static int CountScalars(ReadOnlySpan<char> text)
+    {
+        var count = text.Length;
+        foreach (var c in text)
+        {
+            if (char.IsLowSurrogate(c))
+            {
+                count--;
+            }
+        }
+
+        return count;
+    }
+
+    private static bool IsNameRune(Rune rune) =>
+        Rune.IsLetter(rune) || Rune.GetUnicodeCategory(rune) == System.Globalization.UnicodeCategory.DecimalDigitNumber
+        || rune.Value is '.' or '_' or '-';
+
+    private static bool NeedsCleaning(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (IsRemovedControl(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string RemoveControlCharacters(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (!IsRemovedControl(c))
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static bool IsRemovedControl(char c) => char.IsControl(c) && c is not '\n' and not '\t';
+}
