@@ -1,0 +1,343 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using WebPeerBridge.Protocol;
+using WebPeerBridge.Protocol.Frames;
+using WebPeerBridge.Protocol.Serialization;
+using WebPeerBridge.Rendezvous.Fanout;
+
+namespace WebPeerBridge.Rendezvous.Connections;
+
+/// <summary>
+/// What every client connection has, whatever its dialect: the socket, a read loop (the dialect's), a bounded outbox
+/// drained by one write loop, timeouts checked by the server's sweep, and one way to close.
+/// </summary>
+internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
+{
+    private readonly Channel<Outbound> _outbox;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _closing = new();
+    private readonly TaskCompletionSource<bool> _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _queuedBytes;
+    private long _lastReceived;
+    private long _flushStarted;
+    private int _closeRequested;
+    private Outbound? _finalFrame;
+    private Task? _writeLoop;
+
+    protected ClientConnection(string connectionId, Socket socket, PipeReader input, RendezvousHub hub, RendezvousOptions options,
+        TimeProvider time, ILogger logger)
+    {
+        ConnectionId = connectionId;
+        Socket = socket;
+        Input = input;
+        Hub = hub;
+        Options = options;
+        Time = time;
+        _logger = logger;
+        Output = PipeWriter.Create(new NetworkStream(socket, ownsSocket: false), new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024));
+        RemoteHost = ((IPEndPoint)socket.RemoteEndPoint!).Address is { IsIPv4MappedToIPv6: true } mapped
+            ? mapped.MapToIPv4().ToString()
+            : ((IPEndPoint)socket.RemoteEndPoint!).Address.ToString();
+        _lastReceived = time.GetTimestamp();
+        _outbox = Channel.CreateBounded<Outbound>(new BoundedChannelOptions(options.ClientQueueFrames)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public string ConnectionId { get; }
+
+    public abstract string Protocol { get; }
+
+    public string? RegisteredName { get; private set; }
+
+    /// <summary>How this client will be announced as left if it goes now.</summary>
+    protected string LeaveReason { get; set; } = LeftReasons.Error;
+
+    protected Socket Socket { get; }
+
+    protected PipeReader Input { get; }
+
+    protected PipeWriter Output { get; }
+
+    protected RendezvousHub Hub { get; }
+
+    protected RendezvousOptions Options { get; }
+
+    protected TimeProvider Time { get; }
+
+    protected ILogger Logger => _logger;
+
+    /// <summary>The address the server sees, IPv4-mapped IPv6 unmapped.</summary>
+    protected string RemoteHost { get; }
+
+    /// <summary>Cancelled when the connection closes.</summary>
+    protected CancellationToken Closing => _closing.Token;
+
+    /// <summary>Completes with true once the hub accepted the hello, false when it refused it.</summary>
+    protected Task<bool> Registered => _registered.Task;
+
+    /// <summary>Whether this dialect is dropped after <see cref="RendezvousOptions.IdleTimeout"/> of silence.</summary>
+    protected virtual bool HasIdleTimeout => true;
+
+    /// <summary>Runs the connection until it closes; never throws.</summary>
+    public async Task RunAsync(CancellationToken helloDeadline)
+    {
+        _writeLoop = Task.Run(() => WriteLoopGuardedAsync(_closing.Token), CancellationToken.None);
+        try
+        {
+            await ReadLoopAsync(helloDeadline).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            LogConnectionFault(ConnectionId, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            LogConnectionFailed(ex, ConnectionId);
+        }
+        finally
+        {
+            if (RegisteredName is not null)
+            {
+                await Hub.LeaveAsync(this, LeaveReason, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            await CloseAsync().ConfigureAwait(false);
+        }
+    }
+
+    public bool TryEnqueue(in Outbound frame)
+    {
+        if (Volatile.Read(ref _closeRequested) != 0)
+        {
+            return true;
+        }
+
+        var bytes = Interlocked.Add(ref _queuedBytes, frame.Line.Length);
+        if (bytes > Options.ClientQueueBytes || !_outbox.Writer.TryWrite(frame))
+        {
+            Interlocked.Add(ref _queuedBytes, -frame.Line.Length);
+            return false;
+        }
+
+        return true;
+    }
+
+    public void Accept(PeerInfo you, in Outbound welcome)
+    {
+        RegisteredName = you.Name;
+        // The welcome is the first frame this client sees: it is queued before the hub sends anything else.
+        _ = TryEnqueue(welcome);
+        OnAccepted(you);
+        _registered.TrySetResult(true);
+    }
+
+    public void Refuse(string code, string message)
+    {
+        SetFinalError(code, message);
+        _registered.TrySetResult(false);
+    }
+
+    public void Abort(string code, string message)
+    {
+        // The hub announced it already; the read loop's finally finds it gone and announces nothing.
+        SetFinalError(code, message);
+        RequestClose();
+    }
+
+    public void Replace()
+    {
+        LogReplaced(ConnectionId, RegisteredName);
+        RequestClose();
+    }
+
+    /// <summary>Checks the timeouts; called by the server's sweep.</summary>
+    public void Sweep()
+    {
+        var flushStarted = Volatile.Read(ref _flushStarted);
+        if (flushStarted != 0 && Time.GetElapsedTime(flushStarted) > Options.SendTimeout)
+        {
+            LogSendTimeout(ConnectionId, RegisteredName);
+            LeaveReason = LeftReasons.Error;
+            SetFinalError(ErrorCodes.SlowConsumer, "Your connection took nothing for too long.");
+            RequestClose();
+            return;
+        }
+
+        if (HasIdleTimeout && RegisteredName is not null && Time.GetElapsedTime(Volatile.Read(ref _lastReceived)) > Options.IdleTimeout)
+        {
+            LogIdle(ConnectionId, RegisteredName);
+            LeaveReason = LeftReasons.Timeout;
+            SetFinalError(ErrorCodes.IdleTimeout, $"Nothing received for {Options.IdleTimeout.TotalSeconds:0.#} s.");
+            RequestClose();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        RequestClose();
+        await CloseAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The dialect's read loop. Returns, or throws on a fault, when the connection should close.</summary>
+    protected abstract Task ReadLoopAsync(CancellationToken helloDeadline);
+
+    /// <summary>The dialect's write loop: drains <paramref name="outbox"/> to the socket until it completes.</summary>
+    protected abstract Task WriteLoopAsync(ChannelReader<Outbound> outbox, CancellationToken cancellationToken);
+
+    /// <summary>Renders a frame sent outside the hub (an error, a pong) the dialect's way.</summary>
+    protected abstract Outbound Render(Frame frame);
+
+    protected virtual void OnAccepted(PeerInfo you)
+    {
+    }
+
+    protected void MarkReceived() => Volatile.Write(ref _lastReceived, Time.GetTimestamp());
+
+    /// <summary>Sends a frame outside the hub's fan-out (pong, a non-fatal error).</summary>
+    protected void Send(Frame frame)
+    {
+        if (!TryEnqueue(Render(frame)))
+        {
+            // Our own replies overflowing the queue: the client is not reading.
+            Abort(ErrorCodes.SlowConsumer, "Too many messages were waiting for you.");
+        }
+    }
+
+    /// <summary>Closes after sending <paramref name="code"/> as the last frame.</summary>
+    protected void SetFinalError(string code, string message) =>
+        _finalFrame ??= Render(new ErrorFrame(code, message));
+
+    protected void RequestClose()
+    {
+        if (Interlocked.Exchange(ref _closeRequested, 1) == 0)
+        {
+            _outbox.Writer.TryComplete();
+            // The read loop stops; the write loop drains what is queued (CloseAsync bounds how long).
+            Input.CancelPendingRead();
+        }
+    }
+
+    // Bytes accounting for the dialects' write loops.
+    protected void Dequeued(in Outbound frame) => Interlocked.Add(ref _queuedBytes, -frame.Line.Length);
+
+    protected async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        var flush = Output.FlushAsync(cancellationToken);
+        if (flush.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _flushStarted, Math.Max(1, Time.GetTimestamp()));
+        try
+        {
+            await flush.ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _flushStarted, 0);
+        }
+    }
+
+    private async Task WriteLoopGuardedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WriteLoopAsync(_outbox.Reader, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            LogConnectionFault(ConnectionId, ex.Message);
+        }
+        finally
+        {
+            // A write fault ends the read loop too.
+            RequestClose();
+        }
+    }
+
+    private int _closed;
+
+    private async Task CloseAsync()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+
+        RequestClose();
+        _registered.TrySetResult(false);
+        var writeLoop = _writeLoop ?? Task.CompletedTask;
+        try
+        {
+            // A healthy client gets what is queued and the closing error; a stuck one is cut off.
+            await writeLoop.WaitAsync(TimeSpan.FromSeconds(2), Time).ConfigureAwait(false);
+            if (_finalFrame is { } final)
+            {
+                Output.Write(final.Line.Span);
+                await Output.FlushAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(1), Time).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is TimeoutException or IOException or SocketException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        {
+            // Best effort: the peer may be gone or not reading.
+        }
+
+        await _closing.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            Socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // Already reset by the peer.
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        try
+        {
+            await writeLoop.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+        }
+
+        await Input.CompleteAsync().ConfigureAwait(false);
+        await Output.CompleteAsync().ConfigureAwait(false);
+        Socket.Dispose();
+        LogClosed(ConnectionId, RegisteredName);
+    }
+
+    [LoggerMessage(100, LogLevel.Debug, "{ConnectionId} fault: {Message}")]
+    private partial void LogConnectionFault(string connectionId, string message);
+
+    [LoggerMessage(101, LogLevel.Error, "{ConnectionId} failed")]
+    private partial void LogConnectionFailed(Exception exception, string connectionId);
+
+    [LoggerMessage(102, LogLevel.Information, "{ConnectionId} ({Name}) replaced by a reconnect")]
+    private partial void LogReplaced(string connectionId, string? name);
+
+    [LoggerMessage(103, LogLevel.Warning, "{ConnectionId} ({Name}) dropped: its socket took nothing for too long")]
+    private partial void LogSendTimeout(string connectionId, string? name);
+
+    [LoggerMessage(104, LogLevel.Information, "{ConnectionId} ({Name}) dropped: idle")]
+    private partial void LogIdle(string connectionId, string name);
+
+    [LoggerMessage(105, LogLevel.Debug, "{ConnectionId} ({Name}) closed")]
+    private partial void LogClosed(string connectionId, string? name);
+}

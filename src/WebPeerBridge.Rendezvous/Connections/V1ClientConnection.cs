@@ -1,0 +1,207 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using WebPeerBridge.Protocol;
+using WebPeerBridge.Protocol.Frames;
+using WebPeerBridge.Protocol.Framing;
+using WebPeerBridge.Protocol.Validation;
+using WebPeerBridge.Rendezvous.Fanout;
+
+namespace WebPeerBridge.Rendezvous.Connections;
+
+/// <summary>A client speaking protocol v1: JSON lines both ways.</summary>
+internal sealed partial class V1ClientConnection(
+    string connectionId, Socket socket, PipeReader input, RendezvousHub hub, RendezvousOptions options, TimeProvider time,
+    ILogger<V1ClientConnection> logger)
+    : ClientConnection(connectionId, socket, input, hub, options, time, logger)
+{
+    private static readonly Outbound s_pong = Outbound.Of(Pong.Instance);
+
+    public override string Protocol => PeerProtocols.V1;
+
+    protected override Outbound Render(Frame frame) => frame is Pong ? s_pong : Outbound.Of(frame);
+
+    protected override async Task ReadLoopAsync(CancellationToken helloDeadline)
+    {
+        var reader = new FrameReader(Input, Options.MaxFrameBytes);
+        if (!await RegisterAsync(reader, helloDeadline).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        while (true)
+        {
+            var result = await reader.ReadAsync(Closing).ConfigureAwait(false);
+            if (result.IsEndOfStream)
+            {
+                // EOF without bye (or a close we asked for): announced as error unless a reason was set.
+                return;
+            }
+
+            MarkReceived();
+            if (result.IsError)
+            {
+                Send(new ErrorFrame(result.ErrorCode!, result.ErrorMessage!));
+                if (result.ErrorCode == ErrorCodes.FrameTooLarge)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            switch (result.Frame)
+            {
+                case Say say:
+                    await SayAsync(say).ConfigureAwait(false);
+                    break;
+                case Ping:
+                    Send(Pong.Instance);
+                    break;
+                case Bye:
+                    LeaveReason = LeftReasons.Bye;
+                    return;
+                case Hello:
+                    Send(new ErrorFrame(ErrorCodes.BadFrame, "Already registered: hello comes once."));
+                    break;
+                default:
+                    Send(new ErrorFrame(ErrorCodes.BadFrame, $"A client does not send '{FrameName(result.Frame!)}' frames."));
+                    break;
+            }
+        }
+    }
+
+    private async Task<bool> RegisterAsync(FrameReader reader, CancellationToken helloDeadline)
+    {
+        FrameReadResult first;
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(helloDeadline, Closing))
+        {
+            try
+            {
+                first = await reader.ReadAsync(linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (helloDeadline.IsCancellationRequested && !Closing.IsCancellationRequested)
+            {
+                LogHelloTimeout(ConnectionId);
+                SetFinalError(ErrorCodes.HelloTimeout, $"No hello within {Options.HelloTimeout.TotalSeconds:0.#} s.");
+                return false;
+            }
+        }
+
+        if (first.IsEndOfStream)
+        {
+            return false;
+        }
+
+        if (first.IsError)
+        {
+            SetFinalError(first.ErrorCode!, first.ErrorMessage!);
+            return false;
+        }
+
+        if (first.Frame is not Hello hello)
+        {
+            SetFinalError(ErrorCodes.HelloRequired, "The first frame must be a hello.");
+            return false;
+        }
+
+        var refusal = Validate(hello);
+        if (refusal is { } error)
+        {
+            LogHelloRefused(ConnectionId, error.Code, error.Message);
+            SetFinalError(error.Code, error.Message);
+            return false;
+        }
+
+        MarkReceived();
+        await Hub.RegisterAsync(this, hello, RemoteHost, Closing).ConfigureAwait(false);
+        return await Registered.ConfigureAwait(false);
+    }
+
+    private async ValueTask SayAsync(Say say)
+    {
+        var idCheck = TextRules.ValidateId(say.Id);
+        if (!idCheck.IsValid)
+        {
+            Send(new ErrorFrame(idCheck.ErrorCode!, idCheck.Message!));
+            return;
+        }
+
+        var textCheck = TextRules.NormalizeText(say.Text, Options.MaxTextLength, out var text);
+        if (!textCheck.IsValid)
+        {
+            Send(new ErrorFrame(textCheck.ErrorCode!, textCheck.Message!, say.Id));
+            return;
+        }
+
+        await Hub.SayAsync(this, say.Id, text, Closing).ConfigureAwait(false);
+    }
+
+    private static (string Code, string Message)? Validate(Hello hello)
+    {
+        if (hello.Version != Hello.CurrentVersion)
+        {
+            return (ErrorCodes.UnsupportedVersion, $"This server speaks protocol version {Hello.CurrentVersion}.");
+        }
+
+        var name = TextRules.ValidateName(hello.Name);
+        if (!name.IsValid)
+        {
+            return (name.ErrorCode!, name.Message!);
+        }
+
+        if (!TextRules.IsValidPort(hello.PeerPort))
+        {
+            return (ErrorCodes.BadFrame, "peerPort must be a port number from 1 to 65535.");
+        }
+
+        var host = TextRules.ValidateHost(hello.Host);
+        if (!host.IsValid)
+        {
+            return (host.ErrorCode!, host.Message!);
+        }
+
+        if (hello.Since is < 0)
+        {
+            return (ErrorCodes.BadFrame, "since must not be negative.");
+        }
+
+        return null;
+    }
+
+    private static string FrameName(Frame frame) => frame switch
+    {
+        Welcome => FrameTypes.Welcome,
+        Joined => FrameTypes.Joined,
+        Left => FrameTypes.Left,
+        Said => FrameTypes.Said,
+        Pong => FrameTypes.Pong,
+        ErrorFrame => FrameTypes.Error,
+        Dm => FrameTypes.Dm,
+        Ack => FrameTypes.Ack,
+        _ => frame.GetType().Name,
+    };
+
+    protected override async Task WriteLoopAsync(ChannelReader<Outbound> outbox, CancellationToken cancellationToken)
+    {
+        while (await outbox.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // Batch: everything queued goes out in one flush, up to 64 KiB at a time.
+            while (Output.UnflushedBytes < 64 * 1024 && outbox.TryRead(out var frame))
+            {
+                Output.Write(frame.Line.Span);
+                Dequeued(frame);
+            }
+
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "{ConnectionId} sent no hello in time")]
+    private partial void LogHelloTimeout(string connectionId);
+
+    [LoggerMessage(2, LogLevel.Information, "{ConnectionId} hello refused: {Code} {Message}")]
+    private partial void LogHelloRefused(string connectionId, string code, string message);
+}

@@ -1,0 +1,300 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using WebPeerBridge.Protocol;
+using WebPeerBridge.Protocol.Frames;
+using WebPeerBridge.Protocol.Validation;
+using WebPeerBridge.Rendezvous.History;
+using WebPeerBridge.Rendezvous.Presence;
+
+namespace WebPeerBridge.Rendezvous.Fanout;
+
+/// <summary>
+/// The one place that changes who is online and what was said. Every register, say and leave goes through one loop,
+/// so each client sees joins, leaves and broadcasts in one order, <c>seq</c> in increasing order, and a welcome that
+/// fits exactly with what follows it. A broadcast is serialized once; its bytes are shared by every receiver's queue.
+/// </summary>
+internal sealed partial class RendezvousHub : IAsyncDisposable
+{
+    private readonly Channel<HubCommand> _inbox = Channel.CreateBounded<HubCommand>(new BoundedChannelOptions(8192)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    private readonly Dictionary<string, Member> _members = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<Member> _memberList = [];
+    private readonly List<IHubClient> _slow = [];
+    private readonly IPresenceStore _presence;
+    private readonly IBroadcastLog _log;
+    private readonly RendezvousOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<RendezvousHub> _logger;
+    private Task? _loop;
+
+    public RendezvousHub(IBroadcastLog log, IPresenceStore presence, RendezvousOptions options, TimeProvider time, ILogger<RendezvousHub> logger)
+    {
+        _log = log;
+        _presence = presence;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Number of registered clients (read from any thread; exact only on the hub's loop).</summary>
+    public int OnlineCount => Volatile.Read(ref _onlineCount);
+
+    private int _onlineCount;
+
+    public void Start() => _loop ??= Task.Run(RunAsync);
+
+    public ValueTask RegisterAsync(IHubClient client, Hello hello, string observedHost, CancellationToken cancellationToken) =>
+        _inbox.Writer.WriteAsync(new HubCommand(HubCommandKind.Register, client, hello, null, null, observedHost), cancellationToken);
+
+    public ValueTask SayAsync(IHubClient client, string? id, string text, CancellationToken cancellationToken) =>
+        _inbox.Writer.WriteAsync(new HubCommand(HubCommandKind.Say, client, null, text, id, null), cancellationToken);
+
+    /// <summary>Announces <paramref name="client"/> as left, if it is still the registered holder of its name.</summary>
+    public ValueTask LeaveAsync(IHubClient client, string reason, CancellationToken cancellationToken) =>
+        _inbox.Writer.WriteAsync(new HubCommand(HubCommandKind.Leave, client, null, null, reason, null), cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        _inbox.Writer.TryComplete();
+        if (_loop is not null)
+        {
+            // Commands already queued are still carried out: no accepted broadcast is lost at shutdown.
+            await _loop.ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _inbox.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (reader.TryRead(out var command))
+            {
+                try
+                {
+                    switch (command.Kind)
+                    {
+                        case HubCommandKind.Register:
+                            await RegisterCoreAsync(command.Client, (Hello)command.Frame!, command.Host!).ConfigureAwait(false);
+                            break;
+                        case HubCommandKind.Say:
+                            await SayCoreAsync(command.Client, command.Reason, command.Text!).ConfigureAwait(false);
+                            break;
+                        case HubCommandKind.Leave:
+                            LeaveCore(command.Client, command.Reason!);
+                            break;
+                    }
+                }
+                catch (Exception ex)
+                {
+                    // One bad command must not stop the network.
+                    LogCommandFailed(ex, command.Kind, command.Client.ConnectionId);
+                }
+            }
+        }
+    }
+
+    private async ValueTask RegisterCoreAsync(IHubClient client, Hello hello, string observedHost)
+    {
+        var isSeed = client.Protocol == PeerProtocols.Seed;
+        var name = isSeed ? UniqueSeedName(hello.Name) : hello.Name;
+        var resumed = false;
+        var moved = false;
+        var since = _time.GetUtcNow();
+
+        if (_members.TryGetValue(name, out var holder))
+        {
+            if (isSeed || hello.Resume is null || !TokenMatches(holder.Token, hello.Resume))
+            {
+                client.Refuse(ErrorCodes.NameTaken, $"The name '{holder.Peer.Name}' is taken.");
+                LogNameTaken(client.ConnectionId, name);
+                return;
+            }
+
+            // The same user reconnecting: take the name back from its stale connection, silently.
+            RemoveMember(holder);
+            holder.Client.Replace();
+            resumed = true;
+            since = holder.Peer.Since;
+        }
+
+        var peer = new PeerInfo(name, hello.Host ?? observedHost, hello.PeerPort ?? 0, since, client.Protocol);
+        if (resumed)
+        {
+            moved = peer.Host != holder!.Peer.Host || peer.Port != holder.Peer.Port;
+        }
+
+        var history = await ReadHistoryAsync(hello.Since, isSeed).ConfigureAwait(false);
+        var token = NewToken();
+        var welcome = new Welcome(peer, token, [.. _presence.Online], history.Entries, history.Skipped > 0 ? history.Skipped : null);
+        var member = new Member(client, peer, token);
+        AddMember(member);
+        client.Accept(peer, Outbound.Of(welcome));
+        LogRegistered(client.ConnectionId, peer.Name, peer.Host, peer.Port, client.Protocol, resumed);
+
+        if (!resumed || moved)
+        {
+            Broadcast(Outbound.Of(new Joined(peer)), except: client);
+        }
+    }
+
+    private async ValueTask SayCoreAsync(IHubClient client, string? id, string text)
+    {
+        if (!IsCurrent(client, out var member))
+        {
+            return;
+        }
+
+        var said = await _log.AppendAsync(id, member.Peer.Name, text, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        Broadcast(Outbound.Of(said), except: null);
+    }
+
+    private void LeaveCore(IHubClient client, string reason)
+    {
+        if (!IsCurrent(client, out var member))
+        {
+            return;
+        }
+
+        RemoveMember(member);
+        LogLeft(client.ConnectionId, member.Peer.Name, reason);
+        Broadcast(Outbound.Of(new Left(member.Peer.Name, reason)), except: null);
+    }
+
+    private void Broadcast(in Outbound frame, IHubClient? except)
+    {
+        foreach (var member in _memberList)
+        {
+            if (!ReferenceEquals(member.Client, except) && !member.Client.TryEnqueue(frame))
+            {
+                _slow.Add(member.Client);
+            }
+        }
+
+        if (_slow.Count == 0)
+        {
+            return;
+        }
+
+        // Drop every client whose queue overflowed, then tell the others; this may find more slow clients.
+        var slow = _slow.ToArray();
+        _slow.Clear();
+        foreach (var client in slow)
+        {
+            if (IsCurrent(client, out var member))
+            {
+                RemoveMember(member);
+                LogSlowConsumer(client.ConnectionId, member.Peer.Name);
+                client.Abort(ErrorCodes.SlowConsumer, "Too many messages were waiting for you; reconnect to catch up.");
+                Broadcast(Outbound.Of(new Left(member.Peer.Name, LeftReasons.Error)), except: null);
+            }
+        }
+    }
+
+    private ValueTask<HistorySlice> ReadHistoryAsync(long? since, bool isSeed)
+    {
+        var last = _log.LastSeq;
+        if (isSeed)
+        {
+            return _log.ReadAfterAsync(0, _options.SeedHistoryCount, _options.WelcomeHistoryMaxBytes, CancellationToken.None);
+        }
+
+        // A since ahead of the log (a server that lost its history) counts as none.
+        return since is { } s && s <= last
+            ? _log.ReadAfterAsync(s, int.MaxValue, _options.WelcomeHistoryMaxBytes, CancellationToken.None)
+            : _log.ReadAfterAsync(0, _options.WelcomeHistoryCount, _options.WelcomeHistoryMaxBytes, CancellationToken.None);
+    }
+
+    private string UniqueSeedName(string requested)
+    {
+        var name = TextRules.AdaptName(requested);
+        if (!_members.ContainsKey(name))
+        {
+            return name;
+        }
+
+        for (var n = 2; ; n++)
+        {
+            var suffix = "-" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var baseName = TruncateScalars(name, ProtocolLimits.MaxNameLength - suffix.Length);
+            var candidate = baseName + suffix;
+            if (!_members.ContainsKey(candidate))
+            {
+                return candidate;
+            }
+        }
+    }
+
+    private static string TruncateScalars(string text, int max)
+    {
+        var builder = new StringBuilder();
+        var count = 0;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (count++ == max)
+            {
+                break;
+            }
+
+            builder.Append(rune.ToString());
+        }
+
+        return builder.ToString();
+    }
+
+    private bool IsCurrent(IHubClient client, out Member member)
+    {
+        if (client.RegisteredName is { } name && _members.TryGetValue(name, out member!) && ReferenceEquals(member.Client, client))
+        {
+            return true;
+        }
+
+        member = null!;
+        return false;
+    }
+
+    private void AddMember(Member member)
+    {
+        _members[member.Peer.Name] = member;
+        _memberList.Add(member);
+        _presence.Upsert(member.Peer);
+        Volatile.Write(ref _onlineCount, _members.Count);
+    }
+
+    private void RemoveMember(Member member)
+    {
+        _members.Remove(member.Peer.Name);
+        _memberList.Remove(member);
+        _presence.Remove(member.Peer.Name);
+        Volatile.Write(ref _onlineCount, _members.Count);
+    }
+
+    private static string NewToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))
+        .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static bool TokenMatches(string expected, string presented) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(presented));
+
+    private sealed record Member(IHubClient Client, PeerInfo Peer, string Token);
+
+    [LoggerMessage(1, LogLevel.Information, "{ConnectionId} registered as {Name} at {Host}:{Port} ({Protocol}, resumed: {Resumed})")]
+    private partial void LogRegistered(string connectionId, string name, string host, int port, string protocol, bool resumed);
+
+    [LoggerMessage(2, LogLevel.Information, "{ConnectionId} refused: name {Name} is taken")]
+    private partial void LogNameTaken(string connectionId, string name);
+
+    [LoggerMessage(3, LogLevel.Information, "{ConnectionId} ({Name}) left: {Reason}")]
+    private partial void LogLeft(string connectionId, string name, string reason);
+
+    [LoggerMessage(4, LogLevel.Warning, "{ConnectionId} ({Name}) dropped: its send queue is full")]
+    private partial void LogSlowConsumer(string connectionId, string name);
+
+    [LoggerMessage(5, LogLevel.Error, "Hub command {Kind} from {ConnectionId} failed")]
+    private partial void LogCommandFailed(Exception exception, HubCommandKind kind, string connectionId);
+}

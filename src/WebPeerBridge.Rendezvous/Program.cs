@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using WebPeerBridge.Rendezvous;
+
+// dotnet run --project src/WebPeerBridge.Rendezvous -- --port 1234 --history history.db --bind 0.0.0.0
+var switches = new Dictionary<string, string>
+{
+    ["--port"] = "Rendezvous:Port",
+    ["--bind"] = "Rendezvous:BindAddress",
+    ["--history"] = "Rendezvous:HistoryPath",
+    ["--welcome-history"] = "Rendezvous:WelcomeHistoryCount",
+};
+
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine("""
+        WebPeerBridge rendezvous server
+
+          --port <n>             TCP port (default 1234)
+          --bind <address>       listen address (default 0.0.0.0: the whole LAN)
+          --history <file>       SQLite file of the broadcast history (default rendezvous-history.db; :memory: for none)
+          --welcome-history <n>  broadcasts a newcomer gets (default 200)
+
+        Every setting can also come from environment variables, e.g. Rendezvous__Port=1234.
+        """);
+    return 0;
+}
+
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args });
+builder.Configuration.AddCommandLine(args, switches);
+builder.Services.AddRendezvousServer(builder.Configuration.GetSection(RendezvousOptions.SectionName));
+using var host = builder.Build();
+await host.RunAsync().ConfigureAwait(false);
+return 0;

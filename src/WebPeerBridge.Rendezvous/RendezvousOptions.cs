@@ -1,0 +1,71 @@
+using System.ComponentModel.DataAnnotations;
+using WebPeerBridge.Protocol;
+
+namespace WebPeerBridge.Rendezvous;
+
+/// <summary>Settings of the rendezvous server (configuration section <c>Rendezvous</c>).</summary>
+public sealed class RendezvousOptions
+{
+    /// <summary>The configuration section these options bind to.</summary>
+    public const string SectionName = "Rendezvous";
+
+    /// <summary>Address to listen on; <c>0.0.0.0</c> serves the LAN, <c>127.0.0.1</c> this machine only.</summary>
+    [Required]
+    public string BindAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>TCP port; 0 picks a free one (tests).</summary>
+    [Range(0, 65535)]
+    public int Port { get; set; } = 1234;
+
+    /// <summary>SQLite file of the broadcast history; <c>:memory:</c> keeps it in memory only.</summary>
+    [Required]
+    public string HistoryPath { get; set; } = "rendezvous-history.db";
+
+    /// <summary>How many broadcasts a <c>welcome</c> without <c>since</c> carries.</summary>
+    [Range(0, 100_000)]
+    public int WelcomeHistoryCount { get; set; } = 200;
+
+    /// <summary>Upper bound of the history in one <c>welcome</c>, in bytes of text.</summary>
+    [Range(0, 64 * 1024 * 1024)]
+    public int WelcomeHistoryMaxBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Largest frame read from a client, newline excluded.</summary>
+    [Range(256, 16 * 1024 * 1024)]
+    public int MaxFrameBytes { get; set; } = ProtocolLimits.MaxClientFrameBytes;
+
+    /// <summary>Longest broadcast text, in Unicode scalar values.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxTextLength { get; set; } = ProtocolLimits.MaxTextLength;
+
+    /// <summary>The first frame must arrive within this time.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan HelloTimeout { get; set; } = ProtocolLimits.HelloTimeout;
+
+    /// <summary>A v1 client silent for this long is dropped (<c>idle_timeout</c>).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "1.00:00:00")]
+    public TimeSpan IdleTimeout { get; set; } = ProtocolLimits.IdleTimeout;
+
+    /// <summary>A client whose socket takes nothing for this long is dropped (<c>slow_consumer</c>).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Frames that may wait for one client before it is dropped (<c>slow_consumer</c>).</summary>
+    [Range(1, 1_000_000)]
+    public int ClientQueueFrames { get; set; } = 1024;
+
+    /// <summary>Bytes that may wait for one client before it is dropped (<c>slow_consumer</c>).</summary>
+    [Range(1024, 1024 * 1024 * 1024)]
+    public int ClientQueueBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>How often connections are checked for the hello, idle and send timeouts.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Most broadcasts a seed client gets when it joins (plain-text notices are slow to read).</summary>
+    [Range(0, 1000)]
+    public int SeedHistoryCount { get; set; } = 20;
+
+    /// <summary>Gap between two writes to a seed client, so that its <c>recv(2048)</c> sees them apart.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
+    public TimeSpan SeedWriteInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+}
