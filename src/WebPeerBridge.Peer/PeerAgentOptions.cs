@@ -1,0 +1,71 @@
+using System.ComponentModel.DataAnnotations;
+using WebPeerBridge.Protocol;
+
+namespace WebPeerBridge.Peer;
+
+/// <summary>Settings of one <see cref="PeerAgent"/>.</summary>
+public sealed class PeerAgentOptions
+{
+    /// <summary>The name to register (checked by <see cref="Protocol.Validation.TextRules.ValidateName"/>).</summary>
+    [Required]
+    public string Name { get; set; } = "";
+
+    /// <summary>Host of the rendezvous server.</summary>
+    [Required]
+    public string RendezvousHost { get; set; } = "127.0.0.1";
+
+    /// <summary>Port of the rendezvous server.</summary>
+    [Range(1, 65535)]
+    public int RendezvousPort { get; set; } = 1234;
+
+    /// <summary>First port of the range the peer listener takes the first free port from.</summary>
+    [Range(1, 65535)]
+    public int PeerPortMin { get; set; } = 40000;
+
+    /// <summary>Last port of that range.</summary>
+    [Range(1, 65535)]
+    public int PeerPortMax { get; set; } = 40999;
+
+    /// <summary>Address the peer listener binds; 0.0.0.0 accepts links from the LAN.</summary>
+    [Required]
+    public string BindAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>Host others should dial, when not the address the rendezvous server sees (NAT, containers).</summary>
+    public string? AdvertisedHost { get; set; }
+
+    /// <summary>Messages kept per conversation; older ones are dropped from memory.</summary>
+    [Range(10, 1_000_000)]
+    public int HistoryCapPerConversation { get; set; } = 1000;
+
+    /// <summary>The agent pings after this long without sending.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan PingInterval { get; set; } = ProtocolLimits.PingInterval;
+
+    /// <summary>First reconnect delay; doubles up to <see cref="ReconnectMaxDelay"/>, with jitter.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Cap of the reconnect delay.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Time allowed to open a TCP connection (rendezvous or direct link).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00")]
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A sent <c>dm</c> without <c>ack</c> after this long is marked failed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan AckTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Largest frame accepted from a peer link.</summary>
+    [Range(256, 16 * 1024 * 1024)]
+    public int MaxPeerFrameBytes { get; set; } = ProtocolLimits.MaxClientFrameBytes;
+
+    /// <summary>Largest frame accepted from the rendezvous server (a welcome may carry much history).</summary>
+    [Range(256, 64 * 1024 * 1024)]
+    public int MaxServerFrameBytes { get; set; } = ProtocolLimits.MaxServerFrameBytes;
+
+    /// <summary>Gap between two messages written to a seed client's link, so that its reader sees them apart.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
+    public TimeSpan SeedWriteInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+}
