@@ -28,8 +28,13 @@ public static class FrameCodec
 
     private static readonly JsonReaderOptions s_readerOptions = new() { MaxDepth = 64 };
 
+    private const int ScratchSize = 4096;
+
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_scratch;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
 
     /// <summary>Options the codec uses, for callers that serialize parts of frames themselves.</summary>
     public static JsonWriterOptions WriterOptions => s_writerOptions;
@@ -87,10 +92,19 @@ public static class FrameCodec
     /// <summary>Serializes <paramref name="frame"/> once into its own array, newline included: bytes to share between many receivers.</summary>
     public static byte[] ToLine(Frame frame)
     {
-        var scratch = t_scratch ??= new ArrayBufferWriter<byte>(1024);
+        var scratch = t_scratch ??= new ArrayBufferWriter<byte>(ScratchSize);
+        var writer = t_writer ??= new Utf8JsonWriter(scratch, s_writerOptions);
         scratch.ResetWrittenCount();
-        Write(scratch, frame);
-        return scratch.WrittenSpan.ToArray();
+        Write(writer, scratch, frame);
+        var line = scratch.WrittenSpan.ToArray();
+        if (scratch.Capacity > 16 * ScratchSize)
+        {
+            // One large welcome must not pin megabytes on every thread that ever wrote one.
+            t_scratch = null;
+            t_writer = null;
+        }
+
+        return line;
     }
 
     /// <summary>Creates a writer to pass to <see cref="Write(Utf8JsonWriter, IBufferWriter{byte}, Frame)"/> for a connection's lifetime.</summary>
