@@ -96,6 +96,9 @@ public sealed partial class PeerAgent : IAsyncDisposable
     /// <summary>Sockets of direct links, open or closing: one per linked peer once things settle.</summary>
     internal int LiveLinkCount => _messaging.LiveLinkCount;
 
+    /// <summary>Who dialed the open link with <paramref name="peerName"/>: both sides agree once a simultaneous dial has settled.</summary>
+    internal string? OpenLinkDialer(string peerName) => _messaging.OpenLinkDialer(peerName);
+
     /// <summary>The direct conversation with <paramref name="peerName"/> (ignoring case), if there is one.</summary>
     public Conversation? FindDirect(string peerName) => _conversations.Find(peerName);
 

@@ -20,6 +20,9 @@ internal abstract class DirectLink(string peerName, string dialerName, bool isOu
 
     public IPEndPoint RemoteEndPoint { get; } = remoteEndPoint;
 
+    /// <summary>The other side closed it on purpose (a <c>bye</c>), rather than the connection dropping.</summary>
+    public bool ClosedByPeer { get; protected set; }
+
     /// <summary>The peer acknowledges each message (v1); a seed client does not.</summary>
     public abstract bool GivesReceipts { get; }
 

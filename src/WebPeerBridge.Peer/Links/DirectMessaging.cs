@@ -17,6 +17,12 @@ namespace WebPeerBridge.Peer.Links;
 /// </summary>
 internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
 {
+    /// <summary>
+    /// How long a link closed by a <c>bye</c> keeps its unconfirmed messages waiting for a new link with that peer. When
+    /// both sides dial at once, the other side may close the link we just used before its twin is open here.
+    /// </summary>
+    public static readonly TimeSpan RelinkGrace = TimeSpan.FromSeconds(3);
+
     private readonly string _ownName;
     private readonly PeerAgentOptions _options;
     private readonly ConversationStore _conversations;
@@ -31,6 +37,7 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Task<LinkResult>> _dials = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<DirectLink> _live = [];
+    private readonly Dictionary<string, List<TaskCompletionSource<DirectLink>>> _linkWaiters = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<long, Task> _work = new();
     private readonly CancellationTokenSource _stopping = new();
     private long _nextWork;
@@ -69,6 +76,9 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
     }
 
     public IReadOnlyList<DirectLink> OpenLinks => _table.OpenLinks;
+
+    /// <summary>Who dialed the open link with <paramref name="peerName"/> (both sides agree once a race has settled).</summary>
+    public string? OpenLinkDialer(string peerName) => _table.TryGetOpen(peerName, out var link) ? link.DialerName : null;
 
     /// <summary>Opens a link to <paramref name="host"/>:<paramref name="port"/> (the seed's <c>conn:</c>).</summary>
     public async Task<LinkResult> ConnectAsync(string host, int port, CancellationToken cancellationToken)
@@ -282,21 +292,21 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
         {
             if (stillOpen && _table.TryGetOpen(link.PeerName, out var other))
             {
-                // The pair's other link carries them; the receiver shows a message it already had only once.
-                foreach (var message in unacked)
+                await ResendOnAsync(other, link.PeerName, unacked).ConfigureAwait(false);
+            }
+            else if (link.ClosedByPeer)
+            {
+                // Perhaps its twin from a simultaneous dial is about to open here: give it a moment.
+                _ = Track(async () =>
                 {
-                    if (!await other.SendAsync(message.Id, message.Text, message.At, CancellationToken.None).ConfigureAwait(false))
-                    {
-                        MarkFailed(link.PeerName, message.Id, $"The link with {link.PeerName} closed before it confirmed this message.");
-                    }
-                }
+                    var next = await WaitForOpenLinkAsync(link.PeerName, RelinkGrace).ConfigureAwait(false);
+                    await ResendOnAsync(next, link.PeerName, unacked).ConfigureAwait(false);
+                    return true;
+                });
             }
             else
             {
-                foreach (var message in unacked)
-                {
-                    MarkFailed(link.PeerName, message.Id, $"The link with {link.PeerName} closed before it confirmed this message.");
-                }
+                await ResendOnAsync(null, link.PeerName, unacked).ConfigureAwait(false);
             }
         }
 
@@ -305,7 +315,60 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
             LogLinkClosed(link.PeerName, reason);
             AddSystemLine(link.PeerName, $"Link closed: {reason}");
             _notices.Raise(NoticeKind.LinkClosed, $"Link with {link.PeerName} closed: {reason}", link.PeerName);
-            _changed.Notify();
+        }
+
+        _changed.Notify();
+    }
+
+    /// <summary>Sends <paramref name="unacked"/> on <paramref name="link"/>; marks them failed when there is none or it fails.</summary>
+    private async Task ResendOnAsync(DirectLink? link, string peerName, IReadOnlyList<PendingDm> unacked)
+    {
+        foreach (var message in unacked)
+        {
+            // Same id: the receiver shows a message it already had only once.
+            if (link is null || !await link.SendAsync(message.Id, message.Text, message.At, CancellationToken.None).ConfigureAwait(false))
+            {
+                MarkFailed(peerName, message.Id, $"The link with {peerName} closed before it confirmed this message.");
+            }
+        }
+    }
+
+    /// <summary>The open link with <paramref name="peerName"/>, waiting up to <paramref name="timeout"/> for one; null if none.</summary>
+    private async Task<DirectLink?> WaitForOpenLinkAsync(string peerName, TimeSpan timeout)
+    {
+        var waiter = new TaskCompletionSource<DirectLink>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (_table.TryGetOpen(peerName, out var open))
+            {
+                return open;
+            }
+
+            if (!_linkWaiters.TryGetValue(peerName, out var waiters))
+            {
+                _linkWaiters[peerName] = waiters = [];
+            }
+
+            waiters.Add(waiter);
+        }
+
+        try
+        {
+            return await waiter.Task.WaitAsync(timeout, _time, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            return null;
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                if (_linkWaiters.TryGetValue(peerName, out var waiters) && waiters.Remove(waiter) && waiters.Count == 0)
+                {
+                    _linkWaiters.Remove(peerName);
+                }
+            }
         }
     }
 
@@ -362,8 +425,9 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
             }
 
             await RegisterAsync(link).ConfigureAwait(false);
-            return _table.TryGetOpen(link.PeerName, out _)
-                ? new LinkResult(true, link.PeerName)
+            // The other side may have closed ours as the twin of the link it dialed, which is about to open here.
+            return await WaitForOpenLinkAsync(link.PeerName, RelinkGrace).ConfigureAwait(false) is { } open
+                ? new LinkResult(true, open.PeerName)
                 : new LinkResult(false, link.PeerName, $"The link with {link.PeerName} closed at once.");
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -403,8 +467,25 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
             return;
         }
 
-        var (opened, loser) = _table.Register(link);
+        List<TaskCompletionSource<DirectLink>>? waiters = null;
+        (bool Opened, DirectLink? Loser) registered;
+        lock (_gate)
+        {
+            registered = _table.Register(link);
+            if (!ReferenceEquals(registered.Loser, link))
+            {
+                // Completed below, outside the lock.
+                _linkWaiters.Remove(link.PeerName, out waiters);
+            }
+        }
+
+        var (opened, loser) = registered;
         link.Start();
+        foreach (var waiter in waiters ?? [])
+        {
+            waiter.TrySetResult(link);
+        }
+
         if (loser is not null)
         {
             LogDuplicate(link.PeerName, loser.DialerName);

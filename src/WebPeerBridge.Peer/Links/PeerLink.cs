@@ -143,6 +143,7 @@ internal sealed partial class PeerLink : DirectLink
 
                 if (result.Frame is Bye)
                 {
+                    ClosedByPeer = true;
                     reason = "The other side closed it.";
                     break;
                 }
