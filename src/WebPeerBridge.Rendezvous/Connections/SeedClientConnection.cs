@@ -144,7 +144,10 @@ internal sealed partial class SeedClientConnection(
             return;
         }
 
-        await Hub.SayAsync(this, null, text, Closing).ConfigureAwait(false);
+        if (await PaceSayAsync(Closing).ConfigureAwait(false))
+        {
+            await Hub.SayAsync(this, null, text, Closing).ConfigureAwait(false);
+        }
     }
 
     protected override async Task WriteLoopAsync(ChannelReader<Outbound> outbox, CancellationToken cancellationToken)
