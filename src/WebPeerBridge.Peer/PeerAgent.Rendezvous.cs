@@ -39,8 +39,8 @@ public sealed partial class PeerAgent
                 var previous = _directory.Upsert(peer);
                 if (previous is null)
                 {
-                    AddSystemLine($"{peer.Name} joined.");
                     _notices.Raise(NoticeKind.Joined, $"{peer.Name} joined ({Endpoint(peer)})", peer.Name);
+                    AddSystemLine($"{peer.Name} joined.");
                 }
                 else
                 {
@@ -59,8 +59,8 @@ public sealed partial class PeerAgent
                         LeftReasons.Error => " (connection lost)",
                         _ => "",
                     };
-                    AddSystemLine($"{gone.Name} left{why}.");
                     _notices.Raise(NoticeKind.Left, $"{gone.Name} left{why}", gone.Name);
+                    AddSystemLine($"{gone.Name} left{why}.");
                     _changed.Notify();
                 }
 

@@ -99,6 +99,9 @@ public sealed partial class PeerAgent : IAsyncDisposable
     /// <summary>Who dialed the open link with <paramref name="peerName"/>: both sides agree once a simultaneous dial has settled.</summary>
     internal string? OpenLinkDialer(string peerName) => _messaging.OpenLinkDialer(peerName);
 
+    /// <summary>For diagnostics in tests: every link with a socket.</summary>
+    internal string DescribeLinks() => _messaging.DescribeLinks();
+
     /// <summary>The direct conversation with <paramref name="peerName"/> (ignoring case), if there is one.</summary>
     public Conversation? FindDirect(string peerName) => _conversations.Find(peerName);
 
@@ -164,6 +167,7 @@ public sealed partial class PeerAgent : IAsyncDisposable
         var result = await _rendezvous.StartAsync(listener.Port, cancellationToken).ConfigureAwait(false);
         if (!result.Success)
         {
+            Volatile.Write(ref _listener, null);
             await listener.DisposeAsync().ConfigureAwait(false);
             _changed.Notify();
         }

@@ -77,6 +77,15 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
 
     public IReadOnlyList<DirectLink> OpenLinks => _table.OpenLinks;
 
+    /// <summary>For diagnostics: every link with a socket.</summary>
+    public string DescribeLinks()
+    {
+        lock (_gate)
+        {
+            return string.Join("; ", _live.Select(l => $"{l} open={_table.TryGetOpen(l.PeerName, out var o) && ReferenceEquals(o, l)} done={l.Completion.IsCompleted}"));
+        }
+    }
+
     /// <summary>Who dialed the open link with <paramref name="peerName"/> (both sides agree once a race has settled).</summary>
     public string? OpenLinkDialer(string peerName) => _table.TryGetOpen(peerName, out var link) ? link.DialerName : null;
 
