@@ -508,9 +508,13 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
 
         if (opened)
         {
+            // An incoming link comes from an ephemeral port: show where the peer listens when it is listed.
+            var where = _directory.Find(link.PeerName) is { } listed
+                ? TcpDialer.Describe(listed.Host, listed.Port)
+                : link.RemoteEndPoint.ToString();
             LogLinkOpened(link.PeerName, link.RemoteEndPoint.ToString(), link.IsOutgoing);
-            AddSystemLine(link.PeerName, $"Link opened ({link.RemoteEndPoint}).");
-            _notices.Raise(NoticeKind.LinkOpened, $"Link opened with {link.PeerName} ({link.RemoteEndPoint})", link.PeerName);
+            _notices.Raise(NoticeKind.LinkOpened, $"Link opened with {link.PeerName} ({where})", link.PeerName);
+            AddSystemLine(link.PeerName, $"Link opened ({where}).");
         }
 
         _changed.Notify();
