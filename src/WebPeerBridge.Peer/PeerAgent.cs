@@ -160,7 +160,7 @@ public sealed partial class PeerAgent : IAsyncDisposable
         }
 
         Volatile.Write(ref _listener, listener);
-        listener.Start(_messaging.AcceptAsync, AcceptSeedAsync);
+        listener.Start(_messaging.AcceptAsync, _messaging.AcceptSeedAsync);
         LogStarting(Name, listener.Port, TcpDialer.Describe(Options.RendezvousHost, Options.RendezvousPort));
         _changed.Notify();
 
@@ -325,12 +325,5 @@ public sealed partial class PeerAgent : IAsyncDisposable
         {
             throw new OptionsValidationException(nameof(PeerAgentOptions), typeof(PeerAgentOptions), problems);
         }
-    }
-
-    // Seed links arrive with issue 8; until then a connection that does not speak v1 is closed.
-    private static async Task AcceptSeedAsync(FrameConnection connection, CancellationToken cancellationToken)
-    {
-        _ = cancellationToken;
-        await connection.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -22,10 +22,13 @@ public sealed class PeerAgentDisposeTests : IAsyncLifetime
     [Fact]
     public async Task Dispose_frees_the_peer_port_and_closes_the_server_link_and_every_direct_link()
     {
-        var alice = new PeerAgent(Agents.Options("alice", _server.Port));
-        Assert.True((await alice.StartAsync(Ct)).Success);
+        var alice = new PeerAgent(OwnPortOptions("alice"));
+        var joined = await alice.StartAsync(Ct);
+        Assert.True(joined.Success, joined.Message);
         var bob = await _agents.JoinAsync("bob", _server.Port);
-        Assert.True((await alice.ConnectToPeerAsync("bob", Ct)).Success);
+        await Eventually.HoldsAsync(() => alice.Peers.Count == 1, "alice lists bob", alice);
+        var linked = await alice.ConnectToPeerAsync("bob", Ct);
+        Assert.True(linked.Success, linked.Error);
         var port = alice.PeerPort;
 
         await alice.DisposeAsync().AsTask().WaitAsync(Timeouts.Await, Ct);
@@ -42,8 +45,9 @@ public sealed class PeerAgentDisposeTests : IAsyncLifetime
     [Fact]
     public async Task Dispose_while_reconnecting_stops_promptly()
     {
-        var alice = new PeerAgent(Agents.Options("alice", _server.Port));
-        Assert.True((await alice.StartAsync(Ct)).Success);
+        var alice = new PeerAgent(OwnPortOptions("alice"));
+        var joined = await alice.StartAsync(Ct);
+        Assert.True(joined.Success, joined.Message);
         await _server.StopAsync();
         await Eventually.HoldsAsync(() => alice.State == RendezvousState.Reconnecting, "alice is reconnecting", alice);
         var port = alice.PeerPort;
@@ -77,5 +81,13 @@ public sealed class PeerAgentDisposeTests : IAsyncLifetime
         await agent.DisposeAsync().AsTask().WaitAsync(Timeouts.Await, Ct);
 
         Assert.Equal(0, agent.PeerPort);
+    }
+
+    /// <summary>A port range of one port that no other test's agent takes, so that the test can bind it again after dispose.</summary>
+    private PeerAgentOptions OwnPortOptions(string name)
+    {
+        var options = Agents.Options(name, _server.Port);
+        options.PeerPortMin = options.PeerPortMax = RawClient.ClosedPort();
+        return options;
     }
 }
