@@ -42,7 +42,8 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
     }
 
     /// <summary>The message the join screen shows when <see cref="BridgeOptions.MaxAgents"/> agents run.</summary>
-    public string FullMessage => $"The bridge is full ({_options.MaxAgents} people). Try again later.";
+    public string FullMessage =>
+        $"The bridge is full ({_options.MaxAgents} {(_options.MaxAgents == 1 ? "person" : "people")}). Try again later.";
 
     /// <summary>Agents running or joining.</summary>
     public int AgentCount
@@ -307,7 +308,8 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
             session.ExpiryTimer = null;
             _sessions.Remove(session.Id);
             LogExpired(session.Id, _options.GracePeriod);
-            Track(EndSessionAsync(session));
+            // Off the timer's thread and outside the lock: saying bye is network I/O.
+            Track(Task.Run(() => EndSessionAsync(session), CancellationToken.None));
         }
     }
 
