@@ -38,7 +38,7 @@ public sealed class ChatShellTests
         Assert.Equal("Messages to everyone", cut.Find("[role=log]").GetAttribute("aria-label"));
 
         cut.WaitForAssertion(() => cut.FindButton("Message bob"), TestNetwork.Timeout);
-        await cut.FindButton("Message bob").ClickAsync(new());
+        await cut.ClickAsync("Message bob");
 
         cut.WaitForAssertion(() => Assert.Equal("Messages with bob", cut.Find("[role=log]").GetAttribute("aria-label")), TestNetwork.Timeout);
         Assert.EndsWith("/dm/bob", chat.Context.Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
@@ -64,7 +64,7 @@ public sealed class ChatShellTests
             Assert.All(badges, b => Assert.Contains("wpb-count-highlight", b.ClassList));
         }, TestNetwork.Timeout);
 
-        await cut.FindButton("Message bob").ClickAsync(new());
+        await cut.ClickAsync("Message bob");
 
         cut.WaitForAssertion(() =>
         {
@@ -132,7 +132,7 @@ public sealed class ChatShellTests
         var cut = chat.Render<ChatShell>(p => p.Add(x => x.Agent, alice));
         var theme = chat.Context.Services.GetRequiredService<ThemeState>();
 
-        await cut.FindButton("Dark mode").ClickAsync(new());
+        await cut.ClickAsync("Dark mode");
 
         Assert.True(theme.IsDark);
         Assert.Equal("true", cut.FindButton("Dark mode").GetAttribute("aria-pressed"));
@@ -149,10 +149,10 @@ public sealed class ChatShellTests
         var cut = chat.Render<ChatShell>(p => p.Add(x => x.Agent, alice));
         var left = Signals.NoticeAsync(bob, n => n.Kind == NoticeKind.Left && n.PeerName == "alice", Ct);
 
-        var asking = cut.FindButton("Leave").ClickAsync(new());
+        var asking = cut.ClickAsync("Leave");
         chat.Dialogs.WaitForAssertion(() => Assert.Contains("Leave the chat?", chat.Dialogs.Markup, StringComparison.Ordinal), TestNetwork.Timeout);
         Assert.NotNull(chat.Session.Agent);
-        await chat.Dialogs.FindButton("Leave").ClickAsync(new());
+        await chat.Dialogs.ClickAsync("Leave");
         await asking;
 
         await left;

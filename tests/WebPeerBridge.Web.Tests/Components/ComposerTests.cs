@@ -21,8 +21,8 @@ public sealed class ComposerTests
         var cut = chat.Render<Composer>(p => p.Add(x => x.Agent, alice).Add(x => x.ConversationKey, Conversation.BroadcastKey));
 
         var field = cut.FindByLabel("Message");
-        await field.InputAsync("hello everyone");
-        await cut.FindByLabel("Message").KeyDownAsync(Enter);
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("hello everyone"));
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(Enter));
 
         await Signals.UntilAsync(bob.Broadcast, () => bob.Broadcast.Snapshot().Any(m => m is { From: "alice", Text: "hello everyone" }), Ct);
         cut.WaitForAssertion(() => Assert.True(string.IsNullOrEmpty(cut.FindByLabel("Message").GetAttribute("value"))), TestNetwork.Timeout);
@@ -35,8 +35,8 @@ public sealed class ComposerTests
         var alice = await chat.JoinAsync("alice", Ct);
         var cut = chat.Render<Composer>(p => p.Add(x => x.Agent, alice).Add(x => x.ConversationKey, Conversation.BroadcastKey));
 
-        await cut.FindByLabel("Message").InputAsync("first line");
-        await cut.FindByLabel("Message").KeyDownAsync(new KeyboardEventArgs { Key = "Enter", ShiftKey = true });
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("first line"));
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(new KeyboardEventArgs { Key = "Enter", ShiftKey = true }));
 
         Assert.DoesNotContain(alice.Broadcast.Snapshot(), m => m.IsOwn);
         Assert.Equal("first line", cut.FindByLabel("Message").GetAttribute("value"));
@@ -50,8 +50,8 @@ public sealed class ComposerTests
         var cut = chat.Render<Composer>(p => p.Add(x => x.Agent, alice).Add(x => x.ConversationKey, Conversation.BroadcastKey));
         Assert.True(cut.FindButton("Send").IsDisabled());
 
-        await cut.FindByLabel("Message").InputAsync("by button");
-        await cut.FindButton("Send").ClickAsync(new());
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("by button"));
+        await cut.ClickAsync("Send");
 
         await Signals.UntilAsync(alice.Broadcast, () => alice.Broadcast.Snapshot().Any(m => m is { IsOwn: true, Text: "by button" }), Ct);
     }
@@ -65,8 +65,8 @@ public sealed class ComposerTests
         await Signals.UntilAsync(alice, () => alice.Peers.Any(p => p.Name == "bob"), Ct);
         var cut = chat.Render<Composer>(p => p.Add(x => x.Agent, alice).Add(x => x.ConversationKey, "bob"));
 
-        await cut.FindByLabel("Message").InputAsync("just for you");
-        await cut.FindByLabel("Message").KeyDownAsync(Enter);
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("just for you"));
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(Enter));
 
         await Signals.UntilAsync(bob, () => bob.FindDirect("alice")?.Snapshot().Any(m => m.Text == "just for you") == true, Ct);
         Assert.DoesNotContain(bob.Broadcast.Snapshot(), m => m.Text == "just for you");
@@ -79,8 +79,8 @@ public sealed class ComposerTests
         var alice = await chat.JoinAsync("alice", Ct);
         var cut = chat.Render<Composer>(p => p.Add(x => x.Agent, alice).Add(x => x.ConversationKey, Conversation.BroadcastKey));
 
-        await cut.FindByLabel("Message").InputAsync("conn:nohost");
-        await cut.FindByLabel("Message").KeyDownAsync(Enter);
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("conn:nohost"));
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(Enter));
 
         cut.WaitForAssertion(() => Assert.Contains("Use conn:<host>:<port>", cut.Find(".wpb-composer").TextContent, StringComparison.Ordinal));
         Assert.Equal("true", cut.FindByLabel("Message").GetAttribute("aria-invalid"));
@@ -96,8 +96,8 @@ public sealed class ComposerTests
         var alice = await chat.JoinAsync("alice", Ct);
         var cut = chat.Render<Composer>(p => p.Add(x => x.Agent, alice).Add(x => x.ConversationKey, Conversation.BroadcastKey));
 
-        await cut.FindByLabel("Message").InputAsync("/msg nobody hello");
-        await cut.FindByLabel("Message").KeyDownAsync(Enter);
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("/msg nobody hello"));
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(Enter));
 
         cut.WaitForAssertion(() => Assert.Equal("true", cut.FindByLabel("Message").GetAttribute("aria-invalid")), TestNetwork.Timeout);
         Assert.Contains("nobody", cut.Find(".wpb-composer").TextContent, StringComparison.Ordinal);
@@ -115,8 +115,8 @@ public sealed class ComposerTests
         var cut = chat.Render<Composer>(p => p.Add(x => x.Agent, alice).Add(x => x.ConversationKey, Conversation.BroadcastKey)
             .Add(x => x.OnOpenConversation, (string key) => opened = key));
 
-        await cut.FindByLabel("Message").InputAsync("/msg bob hi there");
-        await cut.FindByLabel("Message").KeyDownAsync(Enter);
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("/msg bob hi there"));
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(Enter));
 
         await Signals.UntilAsync(bob, () => bob.FindDirect("alice")?.Snapshot().Any(m => m.Text == "hi there") == true, Ct);
         cut.WaitForAssertion(() => Assert.Equal("bob", opened), TestNetwork.Timeout);
@@ -129,8 +129,8 @@ public sealed class ComposerTests
         var alice = await chat.JoinAsync("alice", Ct);
         var cut = chat.Render<Composer>(p => p.Add(x => x.Agent, alice).Add(x => x.ConversationKey, Conversation.BroadcastKey));
 
-        await cut.FindByLabel("Message").InputAsync("/help");
-        await cut.FindByLabel("Message").KeyDownAsync(Enter);
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("/help"));
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(Enter));
 
         var help = cut.Find(".wpb-help-list").TextContent;
         Assert.Contains("conn:<host>:<port>", help, StringComparison.Ordinal);
@@ -146,8 +146,8 @@ public sealed class ComposerTests
         var cut = chat.Render<Composer>(p => p.Add(x => x.Agent, alice).Add(x => x.ConversationKey, Conversation.BroadcastKey)
             .Add(x => x.OnLeave, () => leaving = true));
 
-        await cut.FindByLabel("Message").InputAsync("close");
-        await cut.FindByLabel("Message").KeyDownAsync(Enter);
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("close"));
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(Enter));
 
         Assert.True(leaving);
         Assert.DoesNotContain(alice.Broadcast.Snapshot(), m => m.IsOwn);
@@ -159,7 +159,7 @@ public sealed class ComposerTests
         await using var chat = await ChatHarness.StartAsync(Ct);
         var alice = await chat.JoinAsync("alice", Ct);
         var first = chat.Render<Composer>(p => p.Add(x => x.Agent, alice).Add(x => x.ConversationKey, Conversation.BroadcastKey));
-        await first.FindByLabel("Message").InputAsync("half a thought");
+        await first.InvokeAsync(() => first.FindByLabel("Message").InputAsync("half a thought"));
 
         var again = chat.Render<Composer>(p => p.Add(x => x.Agent, alice).Add(x => x.ConversationKey, Conversation.BroadcastKey));
 

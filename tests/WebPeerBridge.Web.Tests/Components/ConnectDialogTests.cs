@@ -22,12 +22,12 @@ public sealed class ConnectDialogTests
             new DialogParameters<ConnectDialog> { { d => d.Agent, alice } }));
         var cut = chat.Dialogs;
 
-        await cut.FindByLabel("Host").InputAsync("127.0.0.1");
-        await cut.FindByLabel("Port").InputAsync("99999");
+        await cut.InvokeAsync(() => cut.FindByLabel("Host").InputAsync("127.0.0.1"));
+        await cut.InvokeAsync(() => cut.FindByLabel("Port").InputAsync("99999"));
         await cut.Find("form").SubmitAsync();
         cut.WaitForAssertion(() => Assert.Equal("Enter a port from 1 to 65535.", cut.Find("[role=alert]").TextContent.Trim()));
 
-        await cut.FindByLabel("Port").InputAsync(bob.PeerPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await cut.InvokeAsync(() => cut.FindByLabel("Port").InputAsync(bob.PeerPort.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         await cut.Find("form").SubmitAsync();
 
         var result = await dialog!.Result.WaitAsync(TestNetwork.Timeout, Ct);

@@ -41,9 +41,8 @@ public sealed class ConversationViewTests
 
         chip.WaitForAssertion(() => Assert.Contains("Reconnecting", chip.Find("[role=status]").TextContent, StringComparison.Ordinal), TestNetwork.Timeout);
         view.WaitForAssertion(() => Assert.Contains("Reconnecting to the chat server", view.Markup, StringComparison.Ordinal), TestNetwork.Timeout);
-        var field = view.FindByLabel("Message");
-        Assert.False(field.IsDisabled());
-        await field.InputAsync("typed while offline");
+        Assert.False(view.FindByLabel("Message").IsDisabled());
+        await view.InvokeAsync(() => view.FindByLabel("Message").InputAsync("typed while offline"));
         Assert.Equal("typed while offline", view.FindByLabel("Message").GetAttribute("value"));
     }
 }

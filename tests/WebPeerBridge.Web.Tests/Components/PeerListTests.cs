@@ -55,7 +55,7 @@ public sealed class PeerListTests
         var cut = chat.Render<PeerList>(p => p.Add(x => x.Agent, alice).Add(x => x.OnMessage, (string name) => opened = name));
 
         cut.WaitForAssertion(() => cut.FindButton("Message bob"), TestNetwork.Timeout);
-        await cut.FindButton("Message bob").ClickAsync(new());
+        await cut.ClickAsync("Message bob");
 
         Assert.Equal("bob", opened);
     }
@@ -69,7 +69,7 @@ public sealed class PeerListTests
         var cut = chat.Render<PeerList>(p => p.Add(x => x.Agent, alice));
         cut.WaitForAssertion(() => cut.FindButton("Connect to bob"), TestNetwork.Timeout);
 
-        await cut.FindButton("Connect to bob").ClickAsync(new());
+        await cut.ClickAsync("Connect to bob");
 
         cut.WaitForAssertion(() =>
         {

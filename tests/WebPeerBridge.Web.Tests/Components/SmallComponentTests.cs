@@ -2,6 +2,7 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using MudBlazor.Extensions;
 using MudBlazor.Services;
 using WebPeerBridge.Peer.Conversations;
 using WebPeerBridge.Web.Components.Chat;
@@ -53,7 +54,7 @@ public sealed class SmallComponentTests
         alice.OpenDirect("bob");
 
         cut.WaitForAssertion(() => cut.FindButton("bob"), TestNetwork.Timeout);
-        await cut.FindButton("bob").ClickAsync(new());
+        await cut.ClickAsync("bob");
         Assert.Equal("bob", selected);
     }
 

@@ -6,8 +6,9 @@ namespace WebPeerBridge.Web.Tests.Support;
 /// <summary>Awaits a condition on an agent or a conversation, re-checked whenever it says it changed.</summary>
 internal static class Signals
 {
+    /// <summary>Re-checked when the agent or any of its conversations changes.</summary>
     public static Task UntilAsync(PeerAgent agent, Func<bool> condition, CancellationToken cancellationToken) =>
-        UntilAsync(agent.Subscribe, condition, cancellationToken);
+        UntilAsync(onChanged => new WebPeerBridge.Web.Components.Chat.AgentWatch(agent, onChanged, conversations: true), condition, cancellationToken);
 
     public static Task UntilAsync(Conversation conversation, Func<bool> condition, CancellationToken cancellationToken) =>
         UntilAsync(conversation.Subscribe, condition, cancellationToken);
