@@ -1,1 +1,9 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.Run();
+using WebPeerBridge.Web.Hosting;
+
+// dotnet run --project src/WebPeerBridge.Web   → http://<this machine>:5080, with an embedded rendezvous server on :1234
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddWebPeerBridge(builder.Configuration);
+
+var app = builder.Build();
+app.UseWebPeerBridge();
+app.Run();

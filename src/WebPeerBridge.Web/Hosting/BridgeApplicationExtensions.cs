@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using WebPeerBridge.Web.Components;
+using WebPeerBridge.Web.Health;
+using WebPeerBridge.Web.Sessions;
+
+namespace WebPeerBridge.Web.Hosting;
+
+internal static class BridgeApplicationExtensions
+{
+    /// <summary>The request pipeline: session cookie, static assets, health endpoints and the Blazor app.</summary>
+    public static WebApplication UseWebPeerBridge(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        }
+
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseMiddleware<SessionCookieMiddleware>();
+        app.UseAntiforgery();
+
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponseWriter.WriteAsync });
+        app.MapHealthChecks("/alive", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("live"),
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+        });
+
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

@@ -1,0 +1,43 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace WebPeerBridge.Web.Hosting;
+
+/// <summary>Settings of the browser sessions' peer agents (configuration section <c>Bridge</c>).</summary>
+internal sealed class BridgeOptions
+{
+    public const string SectionName = "Bridge";
+
+    /// <summary>First port of the range each agent's peer listener takes a free port from.</summary>
+    [Range(1, 65535)]
+    public int PeerPortMin { get; set; } = 40000;
+
+    /// <summary>Last port of that range.</summary>
+    [Range(1, 65535)]
+    public int PeerPortMax { get; set; } = 40999;
+
+    /// <summary>Address the agents' peer listeners bind; 0.0.0.0 accepts direct links from the LAN.</summary>
+    [Required]
+    public string BindAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>
+    /// Host other peers should dial to reach this bridge's agents. Empty: the bridge's LAN address when the agents
+    /// reach the rendezvous server over loopback (the embedded server), else the address that server sees.
+    /// </summary>
+    public string? AdvertisedHost { get; set; }
+
+    /// <summary>Messages kept per conversation.</summary>
+    [Range(10, 1_000_000)]
+    public int HistoryCapPerConversation { get; set; } = 1000;
+
+    /// <summary>How long an agent outlives its last browser tab (reloads and dropped connections come back within it).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan GracePeriod { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Most agents (people) the bridge hosts at once.</summary>
+    [Range(1, 100_000)]
+    public int MaxAgents { get; set; } = 200;
+
+    /// <summary>Longest a join may take before the join screen gives up.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan JoinTimeout { get; set; } = TimeSpan.FromSeconds(20);
+}

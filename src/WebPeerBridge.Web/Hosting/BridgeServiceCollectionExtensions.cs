@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using MudBlazor;
+using MudBlazor.Services;
+using WebPeerBridge.Rendezvous;
+using WebPeerBridge.Web.Components;
+using WebPeerBridge.Web.Components.Chat;
+using WebPeerBridge.Web.Components.Layout;
+using WebPeerBridge.Web.Health;
+using WebPeerBridge.Web.Sessions;
+
+namespace WebPeerBridge.Web.Hosting;
+
+internal static class BridgeServiceCollectionExtensions
+{
+    /// <summary>
+    /// Everything the bridge needs: options, the embedded rendezvous server (unless <c>Rendezvous:Host</c> names an
+    /// external one), the session registry, health checks, Blazor and MudBlazor.
+    /// </summary>
+    public static IServiceCollection AddWebPeerBridge(this IServiceCollection services, IConfiguration configuration)
+    {
+        var rendezvous = configuration.GetSection(RendezvousOptions.SectionName);
+        services.AddOptions<RendezvousClientOptions>().Bind(rendezvous).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RendezvousClientOptions>, RendezvousClientOptionsValidator>());
+        services.AddOptions<BridgeOptions>().Bind(configuration.GetSection(BridgeOptions.SectionName))
+            .Validate(o => o.PeerPortMin <= o.PeerPortMax, "Bridge:PeerPortMin must not be above Bridge:PeerPortMax.")
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BridgeOptions>, BridgeOptionsValidator>());
+
+        if (string.IsNullOrWhiteSpace(rendezvous["Host"]))
+        {
+            services.AddRendezvousServer(rendezvous);
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RendezvousTarget>();
+        services.AddSingleton<PeerAgentFactory>();
+        services.AddSingleton(sp => new SessionRegistry(
+            sp.GetRequiredService<PeerAgentFactory>(),
+            sp.GetRequiredService<RendezvousTarget>(),
+            sp.GetRequiredService<IOptions<BridgeOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<SessionRegistry>>()));
+        services.AddScoped<CurrentSession>();
+        services.AddScoped<ThemeState>();
+        services.AddScoped<ClientClock>();
+        services.AddScoped<BridgeJs>();
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, SessionCircuitHandler>());
+
+        services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"])
+            .AddCheck<RendezvousReachableHealthCheck>("rendezvous-reachable", tags: ["ready"]);
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices(config =>
+        {
+            config.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;
+            config.SnackbarConfiguration.PreventDuplicates = false;
+            config.SnackbarConfiguration.MaxDisplayedSnackbars = 4;
+            config.SnackbarConfiguration.VisibleStateDuration = 4000;
+            config.SnackbarConfiguration.ShowCloseIcon = true;
+        });
+        return services;
+    }
+}

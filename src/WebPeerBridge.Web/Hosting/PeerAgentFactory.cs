@@ -1,0 +1,45 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using WebPeerBridge.Peer;
+
+namespace WebPeerBridge.Web.Hosting;
+
+/// <summary>Makes the peer agent of one browser session from the bridge's settings.</summary>
+internal sealed class PeerAgentFactory(IOptions<BridgeOptions> options, ILoggerFactory loggerFactory, TimeProvider timeProvider)
+{
+    private readonly Lazy<string?> _lanAddress = new(LanAddress.Find);
+
+    public BridgeOptions Options => options.Value;
+
+    public PeerAgent Create(string name, RendezvousEndpoint rendezvous)
+    {
+        var bridge = options.Value;
+        var agentOptions = new PeerAgentOptions
+        {
+            Name = name,
+            RendezvousHost = rendezvous.Host,
+            RendezvousPort = rendezvous.Port,
+            PeerPortMin = bridge.PeerPortMin,
+            PeerPortMax = bridge.PeerPortMax,
+            BindAddress = bridge.BindAddress,
+            AdvertisedHost = AdvertisedHostFor(bridge, rendezvous),
+            HistoryCapPerConversation = bridge.HistoryCapPerConversation,
+        };
+        return new PeerAgent(agentOptions, loggerFactory, timeProvider);
+    }
+
+    // Over loopback the server would announce 127.0.0.1, which nobody else on the LAN can dial: advertise the LAN
+    // address instead, unless the listeners are bound to loopback themselves (then only this machine can dial them).
+    private string? AdvertisedHostFor(BridgeOptions bridge, RendezvousEndpoint rendezvous)
+    {
+        if (!string.IsNullOrWhiteSpace(bridge.AdvertisedHost))
+        {
+            return bridge.AdvertisedHost.Trim();
+        }
+
+        var rendezvousIsLocal = IPAddress.TryParse(rendezvous.Host, out var host) && IPAddress.IsLoopback(host)
+            || string.Equals(rendezvous.Host, "localhost", StringComparison.OrdinalIgnoreCase);
+        var bindsLoopback = IPAddress.TryParse(bridge.BindAddress, out var bind) && IPAddress.IsLoopback(bind);
+        return rendezvousIsLocal && !bindsLoopback ? _lanAddress.Value : null;
+    }
+}

@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using WebPeerBridge.Peer;
+
+namespace WebPeerBridge.Web.Sessions;
+
+/// <summary>
+/// One browser session (one cookie): its peer agent once joined, and what every tab of it shares (drafts, the last
+/// name used). The <see cref="SessionRegistry"/> owns it and guards the circuit count and the expiry timer.
+/// </summary>
+internal sealed class BridgeSession(string id)
+{
+    private readonly ChangeNotifier _changed = new();
+    private volatile PeerAgent? _agent;
+    private volatile bool _joining;
+
+    public string Id { get; } = id;
+
+    /// <summary>The session's agent, once joined; null on the join screen.</summary>
+    public PeerAgent? Agent => _agent;
+
+    /// <summary>A join is in progress (another tab may be joining).</summary>
+    public bool IsJoining => _joining;
+
+    /// <summary>The name last joined with, to fill in the join screen again.</summary>
+    public string? LastName { get; set; }
+
+    /// <summary>Unsent text per conversation, so a reload or another tab does not lose it.</summary>
+    public ConcurrentDictionary<string, string> Drafts { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    // Guarded by the registry's lock.
+    internal int Circuits { get; set; }
+
+    internal ITimer? ExpiryTimer { get; set; }
+
+    internal long ExpiryGeneration { get; set; }
+
+    internal SemaphoreSlim Gate { get; } = new(1, 1);
+
+    /// <summary>Calls <paramref name="onChanged"/> when the session joins or leaves.</summary>
+    public IDisposable Subscribe(Action onChanged) => _changed.Subscribe(onChanged);
+
+    /// <summary>The draft of a conversation, or empty.</summary>
+    public string GetDraft(string conversationKey) => Drafts.TryGetValue(conversationKey, out var text) ? text : string.Empty;
+
+    /// <summary>Keeps (or, when blank, forgets) the draft of a conversation.</summary>
+    public void SetDraft(string conversationKey, string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            Drafts.TryRemove(conversationKey, out _);
+        }
+        else
+        {
+            Drafts[conversationKey] = text;
+        }
+    }
+
+    internal void SetJoining(bool joining)
+    {
+        _joining = joining;
+        _changed.Notify();
+    }
+
+    internal void SetAgent(PeerAgent? agent)
+    {
+        _agent = agent;
+        _changed.Notify();
+    }
+}

@@ -1,0 +1,10 @@
+namespace WebPeerBridge.Web.Sessions;
+
+/// <summary>Outcome of joining from the join screen: success, or a message for the user and a code for tests.</summary>
+internal sealed record JoinOutcome(bool Success, string? Code = null, string? Message = null)
+{
+    public static readonly JoinOutcome Joined = new(true);
+
+    /// <summary>The bridge hosts its maximum number of agents.</summary>
+    public const string Full = "bridge_full";
+}

@@ -1,0 +1,409 @@
+using Microsoft.Extensions.Options;
+using WebPeerBridge.Peer;
+using WebPeerBridge.Protocol;
+using WebPeerBridge.Protocol.Validation;
+using WebPeerBridge.Web.Hosting;
+
+namespace WebPeerBridge.Web.Sessions;
+
+/// <summary>
+/// The browser sessions and their peer agents. A session lives while a circuit (tab) is attached and for the grace
+/// period after the last one detaches, so reloads and dropped connections come back to the same agent, port and
+/// history; then its agent says bye and is disposed. Leave ends it at once. At most <see cref="BridgeOptions.MaxAgents"/>
+/// agents run at a time.
+/// </summary>
+internal sealed partial class SessionRegistry : IAsyncDisposable
+{
+    private static readonly TimeSpan LeaveTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, BridgeSession> _sessions = new(StringComparer.Ordinal);
+    private readonly HashSet<Task> _endings = [];
+    private readonly PeerAgentFactory _factory;
+    private readonly RendezvousTarget _target;
+    private readonly BridgeOptions _options;
+    private readonly TimeProvider _time;
+    private readonly TimeProvider _agentTime;
+    private readonly ILogger<SessionRegistry> _logger;
+    private readonly CancellationTokenSource _disposing = new();
+    private int _agents; // running or joining; guarded by _gate
+    private bool _disposed;
+
+    // time drives the grace period (tests pass a fake one); agentTime bounds joins and leaves, as the agents' own clock.
+    public SessionRegistry(PeerAgentFactory factory, RendezvousTarget target, IOptions<BridgeOptions> options, TimeProvider time,
+        TimeProvider agentTime, ILogger<SessionRegistry> logger)
+    {
+        _factory = factory;
+        _target = target;
+        _options = options.Value;
+        _time = time;
+        _agentTime = agentTime;
+        _logger = logger;
+    }
+
+    /// <summary>The message the join screen shows when <see cref="BridgeOptions.MaxAgents"/> agents run.</summary>
+    public string FullMessage =>
+        $"The bridge is full ({_options.MaxAgents} {(_options.MaxAgents == 1 ? "person" : "people")}). Try again later.";
+
+    /// <summary>Agents running or joining.</summary>
+    public int AgentCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _agents;
+            }
+        }
+    }
+
+    /// <summary>Sessions held (with or without an agent).</summary>
+    public int SessionCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _sessions.Count;
+            }
+        }
+    }
+
+    /// <summary>Whether the bridge has room for one more agent right now.</summary>
+    public bool IsFull
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _agents >= _options.MaxAgents;
+            }
+        }
+    }
+
+    /// <summary>Where the agents find the rendezvous server, for messages.</summary>
+    public RendezvousEndpoint Rendezvous => _target.Known;
+
+    /// <summary>A circuit of <paramref name="sessionId"/> attached: the session lives on (created when new).</summary>
+    public BridgeSession Attach(string sessionId)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_sessions.TryGetValue(sessionId, out var session))
+            {
+                session = new BridgeSession(sessionId);
+                _sessions.Add(sessionId, session);
+            }
+
+            session.Circuits++;
+            session.ExpiryGeneration++;
+            session.ExpiryTimer?.Dispose();
+            session.ExpiryTimer = null;
+            return session;
+        }
+    }
+
+    /// <summary>A circuit detached; after the last one the grace period starts.</summary>
+    public void Detach(BridgeSession session)
+    {
+        lock (_gate)
+        {
+            if (session.Circuits == 0)
+            {
+                return;
+            }
+
+            session.Circuits--;
+            if (session.Circuits > 0 || _disposed || !IsRegistered(session))
+            {
+                return;
+            }
+
+            var generation = ++session.ExpiryGeneration;
+            session.ExpiryTimer?.Dispose();
+            session.ExpiryTimer = _time.CreateTimer(_ => Expire(session, generation), null, _options.GracePeriod, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>Starts the session's agent under <paramref name="name"/>; another tab's agent counts as joined.</summary>
+    public async Task<JoinOutcome> JoinAsync(BridgeSession session, string name, CancellationToken cancellationToken)
+    {
+        name = (name ?? string.Empty).Trim();
+        var valid = TextRules.ValidateName(name);
+        if (!valid.IsValid)
+        {
+            return new JoinOutcome(false, valid.ErrorCode, valid.Message);
+        }
+
+        await session.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (session.Agent is not null)
+            {
+                return JoinOutcome.Joined;
+            }
+
+            lock (_gate)
+            {
+                if (_disposed)
+                {
+                    return new JoinOutcome(false, "stopping", "The bridge is shutting down.");
+                }
+
+                if (!IsRegistered(session))
+                {
+                    return new JoinOutcome(false, "session_ended", "This page's session has ended. Reload the page.");
+                }
+
+                if (_agents >= _options.MaxAgents)
+                {
+                    LogFull(_options.MaxAgents);
+                    return new JoinOutcome(false, JoinOutcome.Full, FullMessage);
+                }
+
+                _agents++;
+            }
+
+            session.LastName = name;
+            session.SetJoining(true);
+            return await StartAgentAsync(session, name, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            session.Gate.Release();
+        }
+    }
+
+    /// <summary>Says bye and disposes the session's agent now; the session goes back to the join screen.</summary>
+    public async Task LeaveAsync(BridgeSession session, CancellationToken cancellationToken)
+    {
+        PeerAgent? agent;
+        await session.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            agent = session.Agent;
+            if (agent is null)
+            {
+                return;
+            }
+
+            session.Drafts.Clear();
+            session.SetAgent(null);
+        }
+        finally
+        {
+            session.Gate.Release();
+        }
+
+        LogLeft(session.Id, agent.Name);
+        await EndAgentAsync(agent).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        List<BridgeSession> sessions;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            sessions = [.. _sessions.Values];
+            _sessions.Clear();
+            foreach (var session in sessions)
+            {
+                session.ExpiryGeneration++;
+                session.ExpiryTimer?.Dispose();
+                session.ExpiryTimer = null;
+            }
+        }
+
+        await _disposing.CancelAsync().ConfigureAwait(false);
+        var endings = sessions.Select(EndSessionAsync).ToList();
+        lock (_gate)
+        {
+            endings.AddRange(_endings);
+        }
+
+        await Task.WhenAll(endings).ConfigureAwait(false);
+        _disposing.Dispose();
+    }
+
+    private async Task<JoinOutcome> StartAgentAsync(BridgeSession session, string name, CancellationToken cancellationToken)
+    {
+        PeerAgent? agent = null;
+        var joined = false;
+        var endpoint = _target.Known;
+        using var timeout = new CancellationTokenSource(_options.JoinTimeout, _agentTime);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, _disposing.Token);
+        try
+        {
+            endpoint = await _target.ResolveAsync(linked.Token).ConfigureAwait(false);
+            agent = _factory.Create(name, endpoint);
+            var result = await agent.StartAsync(linked.Token).ConfigureAwait(false);
+            if (!result.Success)
+            {
+                LogJoinRefused(session.Id, name, result.ErrorCode);
+                return new JoinOutcome(false, result.ErrorCode, Describe(result, endpoint));
+            }
+
+            session.SetAgent(agent);
+            joined = true;
+            LogJoined(session.Id, name, agent.PeerPort);
+            return JoinOutcome.Joined;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            LogJoinTimedOut(session.Id, name);
+            return new JoinOutcome(false, JoinErrors.Unreachable, $"The chat server at {endpoint} did not answer in time.");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The join screen's boundary: tell the user, keep the bridge running.
+            LogJoinFailed(ex, session.Id, name);
+            return new JoinOutcome(false, "failed", $"Could not join: {ex.Message}");
+        }
+        finally
+        {
+            if (!joined && agent is not null)
+            {
+                await EndAgentAsync(agent, leave: false).ConfigureAwait(false);
+            }
+            else if (!joined)
+            {
+                lock (_gate)
+                {
+                    _agents--;
+                }
+            }
+
+            session.SetJoining(false);
+        }
+    }
+
+    private string Describe(JoinResult result, RendezvousEndpoint endpoint) => result.ErrorCode switch
+    {
+        ErrorCodes.NameTaken => "That name is taken — choose another",
+        JoinErrors.Unreachable => $"The chat server is not reachable at {endpoint}",
+        JoinErrors.PortRangeExhausted => $"No free peer port between {_options.PeerPortMin} and {_options.PeerPortMax}. Try again later.",
+        _ => result.Message ?? $"Could not join ({result.ErrorCode}).",
+    };
+
+    private bool IsRegistered(BridgeSession session) =>
+        _sessions.TryGetValue(session.Id, out var held) && ReferenceEquals(held, session);
+
+    private void Expire(BridgeSession session, long generation)
+    {
+        lock (_gate)
+        {
+            if (_disposed || session.ExpiryGeneration != generation || session.Circuits > 0 || !IsRegistered(session))
+            {
+                return;
+            }
+
+            session.ExpiryTimer?.Dispose();
+            session.ExpiryTimer = null;
+            _sessions.Remove(session.Id);
+            LogExpired(session.Id, _options.GracePeriod);
+            // Off the timer's thread and outside the lock: saying bye is network I/O.
+            Track(Task.Run(() => EndSessionAsync(session), CancellationToken.None));
+        }
+    }
+
+    private async Task EndSessionAsync(BridgeSession session)
+    {
+        // Waits for a join in progress, so its agent is ended too.
+        await session.Gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        PeerAgent? agent;
+        try
+        {
+            agent = session.Agent;
+            session.SetAgent(null);
+        }
+        finally
+        {
+            session.Gate.Release();
+        }
+
+        if (agent is not null)
+        {
+            await EndAgentAsync(agent).ConfigureAwait(false);
+        }
+    }
+
+    private async Task EndAgentAsync(PeerAgent agent, bool leave = true)
+    {
+        try
+        {
+            if (leave)
+            {
+                using var timeout = new CancellationTokenSource(LeaveTimeout, _agentTime);
+                await agent.LeaveAsync(timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            // Best effort: the agent is disposed below either way, and the server notices the closed link.
+            LogLeaveFailed(ex, agent.Name);
+        }
+
+        try
+        {
+            await agent.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogDisposeFailed(ex, agent.Name);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _agents--;
+            }
+        }
+    }
+
+    private void Track(Task ending)
+    {
+        // Called under _gate.
+        _endings.Add(ending);
+        _ = ending.ContinueWith(t =>
+        {
+            lock (_gate)
+            {
+                _endings.Remove(t);
+            }
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Session {SessionId} joined as {Name} (peer port {PeerPort})")]
+    private partial void LogJoined(string sessionId, string name, int peerPort);
+
+    [LoggerMessage(2, LogLevel.Information, "Session {SessionId} could not join as {Name}: {ErrorCode}")]
+    private partial void LogJoinRefused(string sessionId, string name, string? errorCode);
+
+    [LoggerMessage(3, LogLevel.Warning, "Session {SessionId} timed out joining as {Name}")]
+    private partial void LogJoinTimedOut(string sessionId, string name);
+
+    [LoggerMessage(4, LogLevel.Error, "Session {SessionId} failed to join as {Name}")]
+    private partial void LogJoinFailed(Exception exception, string sessionId, string name);
+
+    [LoggerMessage(5, LogLevel.Warning, "The bridge is full ({MaxAgents} agents); a join was refused")]
+    private partial void LogFull(int maxAgents);
+
+    [LoggerMessage(6, LogLevel.Information, "Session {SessionId} ({Name}) left")]
+    private partial void LogLeft(string sessionId, string name);
+
+    [LoggerMessage(7, LogLevel.Information, "Session {SessionId} expired: no tab for {GracePeriod}")]
+    private partial void LogExpired(string sessionId, TimeSpan gracePeriod);
+
+    [LoggerMessage(8, LogLevel.Warning, "Agent {Name} could not say bye")]
+    private partial void LogLeaveFailed(Exception exception, string name);
+
+    [LoggerMessage(9, LogLevel.Error, "Agent {Name} failed to dispose")]
+    private partial void LogDisposeFailed(Exception exception, string name);
+}

@@ -1,0 +1,174 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using WebPeerBridge.Peer;
+using WebPeerBridge.Web.Components.Chat;
+using WebPeerBridge.Web.Components.Layout;
+using WebPeerBridge.Web.Tests.Support;
+
+namespace WebPeerBridge.Web.Tests.Components;
+
+public sealed class ChatShellTests
+{
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_app_bar_shows_my_name_my_address_and_that_I_am_online()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+
+        var cut = chat.Render<ChatShell>(p => p.Add(x => x.Agent, alice));
+
+        var you = cut.Find("[aria-label='You']").TextContent;
+        Assert.Contains("alice", you, StringComparison.Ordinal);
+        Assert.Contains($"{alice.Self!.Host}:{alice.Self.Port}", you, StringComparison.Ordinal);
+        Assert.Equal("Online", cut.Find("[role=status]").TextContent.Trim());
+        Assert.True(cut.HasButton("Leave"));
+        Assert.True(cut.HasButton("Dark mode"));
+    }
+
+    [Fact]
+    public async Task Clicking_Message_on_a_peer_opens_the_conversation_with_them()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        await chat.Network.JoinPersonAsync("bob", Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        var cut = chat.Render<ChatShell>(p => p.Add(x => x.Agent, alice));
+        Assert.Equal("Messages to everyone", cut.Find("[role=log]").GetAttribute("aria-label"));
+
+        cut.WaitForAssertion(() => cut.FindButton("Message bob"), TestNetwork.Timeout);
+        await cut.ClickAsync("Message bob");
+
+        cut.WaitForAssertion(() => Assert.Equal("Messages with bob", cut.Find("[role=log]").GetAttribute("aria-label")), TestNetwork.Timeout);
+        Assert.EndsWith("/dm/bob", chat.Context.Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
+        Assert.Equal("Message bob", cut.FindByLabel("Message").GetAttribute("placeholder"));
+    }
+
+    [Fact]
+    public async Task Unread_direct_messages_are_counted_and_clear_when_the_conversation_is_shown()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var bob = await chat.Network.JoinPersonAsync("bob", Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        var cut = chat.Render<ChatShell>(p => p.Add(x => x.Agent, alice));
+        await Signals.UntilAsync(bob, () => bob.Peers.Any(p => p.Name == "alice"), Ct);
+
+        await bob.SendDirectAsync("alice", "one", Ct);
+        await bob.SendDirectAsync("alice", "two", Ct);
+
+        cut.WaitForAssertion(() =>
+        {
+            var badges = cut.FindAll("[aria-label='2 unread']");
+            Assert.NotEmpty(badges);
+            Assert.All(badges, b => Assert.Contains("wpb-count-highlight", b.ClassList));
+        }, TestNetwork.Timeout);
+
+        await cut.ClickAsync("Message bob");
+
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Empty(cut.FindAll("[aria-label$=' unread']"));
+            Assert.Contains("one", cut.LogText(), StringComparison.Ordinal);
+            Assert.NotNull(cut.Find("[role=separator][aria-label='New messages']"));
+        }, TestNetwork.Timeout);
+        Assert.Equal(0, alice.FindDirect("bob")!.Unread);
+    }
+
+    [Fact]
+    public async Task Broadcasts_seen_while_another_conversation_is_open_count_as_a_dim_badge()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var bob = await chat.Network.JoinPersonAsync("bob", Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        var cut = chat.Render<ChatShell>(p => p.Add(x => x.Agent, alice).Add(x => x.Peer, "bob"));
+
+        await bob.BroadcastAsync("hello all", Ct);
+
+        cut.WaitForAssertion(() =>
+        {
+            var badge = cut.Find("[aria-label='1 unread']");
+            Assert.DoesNotContain("wpb-count-highlight", badge.ClassList);
+        }, TestNetwork.Timeout);
+    }
+
+    [Fact]
+    public async Task Broadcasts_in_the_open_conversation_are_read_at_once()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var bob = await chat.Network.JoinPersonAsync("bob", Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        var cut = chat.Render<ChatShell>(p => p.Add(x => x.Agent, alice));
+
+        await bob.BroadcastAsync("hello all", Ct);
+
+        cut.WaitForAssertion(() => Assert.Contains("hello all", cut.LogText(), StringComparison.Ordinal), TestNetwork.Timeout);
+        Assert.Equal(0, alice.Broadcast.Unread);
+        Assert.Empty(cut.FindAll("[aria-label$=' unread']"));
+    }
+
+    [Fact]
+    public async Task Lines_stay_unread_while_the_page_is_hidden()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var bob = await chat.Network.JoinPersonAsync("bob", Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        var cut = chat.Render<ChatShell>(p => p.Add(x => x.Agent, alice));
+        await cut.InvokeAsync(() => cut.Instance.SetPageVisible(false));
+
+        await bob.BroadcastAsync("while you were away", Ct);
+        await Signals.UntilAsync(alice.Broadcast, () => alice.Broadcast.Unread == 1, Ct);
+        await cut.InvokeAsync(() => cut.Instance.SetPageVisible(true));
+
+        cut.WaitForAssertion(() => Assert.Equal(0, alice.Broadcast.Unread), TestNetwork.Timeout);
+        Assert.NotNull(cut.Find("[role=separator][aria-label='New messages']"));
+    }
+
+    [Fact]
+    public async Task The_dark_mode_button_switches_the_theme_and_remembers_it()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        var cut = chat.Render<ChatShell>(p => p.Add(x => x.Agent, alice));
+        var theme = chat.Context.Services.GetRequiredService<ThemeState>();
+
+        await cut.ClickAsync("Dark mode");
+
+        Assert.True(theme.IsDark);
+        Assert.Equal("true", cut.FindButton("Dark mode").GetAttribute("aria-pressed"));
+        chat.Js.VerifyInvoke("setTheme");
+    }
+
+    [Fact]
+    public async Task Leave_asks_first_and_then_ends_the_agent()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var bob = await chat.Network.JoinPersonAsync("bob", Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        await Signals.UntilAsync(bob, () => bob.Peers.Any(p => p.Name == "alice"), Ct);
+        var cut = chat.Render<ChatShell>(p => p.Add(x => x.Agent, alice));
+        var left = Signals.NoticeAsync(bob, n => n.Kind == NoticeKind.Left && n.PeerName == "alice", Ct);
+
+        var asking = cut.ClickAsync("Leave");
+        chat.Dialogs.WaitForAssertion(() => Assert.Contains("Leave the chat?", chat.Dialogs.Markup, StringComparison.Ordinal), TestNetwork.Timeout);
+        Assert.NotNull(chat.Session.Agent);
+        await chat.Dialogs.ClickAsync("Leave");
+        await asking;
+
+        await left;
+        Assert.Null(chat.Session.Agent);
+    }
+
+    [Fact]
+    public async Task Joins_and_leaves_show_as_snackbars()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        chat.Render<ChatShell>(p => p.Add(x => x.Agent, alice));
+
+        var bob = await chat.Network.JoinPersonAsync("bob", Ct);
+
+        chat.Snackbars.WaitForAssertion(() => Assert.Contains("bob", chat.Snackbars.Markup, StringComparison.Ordinal), TestNetwork.Timeout);
+        _ = bob;
+    }
+}

@@ -1,0 +1,48 @@
+using Bunit;
+using WebPeerBridge.Peer;
+using WebPeerBridge.Peer.Conversations;
+using WebPeerBridge.Web.Components.Chat;
+using WebPeerBridge.Web.Tests.Support;
+
+namespace WebPeerBridge.Web.Tests.Components;
+
+public sealed class ConversationViewTests
+{
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_direct_conversation_shows_where_the_peer_is()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var bob = await chat.Network.JoinPersonAsync("bob", Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        await Signals.UntilAsync(alice, () => alice.Peers.Any(p => p.Name == "bob"), Ct);
+
+        var cut = chat.Render<ConversationView>(p => p.Add(x => x.Agent, alice).Add(x => x.ConversationKey, "bob"));
+
+        Assert.Equal("bob", cut.Find("h1").TextContent.Trim());
+        Assert.Contains($"Online at 127.0.0.1:{bob.PeerPort}", cut.Find("header").TextContent, StringComparison.Ordinal);
+
+        await bob.LeaveAsync(Ct);
+
+        cut.WaitForAssertion(() => Assert.Contains("Offline", cut.Find("header").TextContent, StringComparison.Ordinal), TestNetwork.Timeout);
+    }
+
+    [Fact]
+    public async Task When_the_chat_server_goes_away_it_says_reconnecting_and_the_composer_keeps_working()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        var view = chat.Render<ConversationView>(p => p.Add(x => x.Agent, alice).Add(x => x.ConversationKey, Conversation.BroadcastKey));
+        var chip = chat.Render<LinkStateChip>(p => p.Add(x => x.Agent, alice));
+        Assert.Equal("Online", chip.Find("[role=status]").TextContent.Trim());
+
+        await chat.Network.StopServerAsync(Ct);
+
+        chip.WaitForAssertion(() => Assert.Contains("Reconnecting", chip.Find("[role=status]").TextContent, StringComparison.Ordinal), TestNetwork.Timeout);
+        view.WaitForAssertion(() => Assert.Contains("Reconnecting to the chat server", view.Markup, StringComparison.Ordinal), TestNetwork.Timeout);
+        Assert.False(view.FindByLabel("Message").IsDisabled());
+        await view.InvokeAsync(() => view.FindByLabel("Message").InputAsync("typed while offline"));
+        Assert.Equal("typed while offline", view.FindByLabel("Message").GetAttribute("value"));
+    }
+}

@@ -1,0 +1,179 @@
+using System.Net;
+using System.Text.Json;
+using WebPeerBridge.Web.Tests.Support;
+
+namespace WebPeerBridge.Web.Tests.Hosting;
+
+public sealed class WebHostTests
+{
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    private static HttpRequestMessage PageRequest(string path = "/")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.ParseAdd("text/html");
+        return request;
+    }
+
+    [Fact]
+    public async Task The_first_page_request_gets_an_HttpOnly_SameSite_session_cookie()
+    {
+        await using var app = new BridgeAppFactory();
+        using var client = app.CreateClient(new() { HandleCookies = false });
+
+        using var response = await client.SendAsync(PageRequest(), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("wpb-session=", StringComparison.Ordinal));
+        Assert.Matches("^wpb-session=[0-9a-f]{32};", cookie);
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_page_request_with_a_session_cookie_keeps_it()
+    {
+        await using var app = new BridgeAppFactory();
+        using var client = app.CreateClient(new() { HandleCookies = false });
+        using var request = PageRequest();
+        request.Headers.Add("Cookie", "wpb-session=0123456789abcdef0123456789abcdef");
+
+        using var response = await client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("wpb-session=", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Assets_and_health_probes_get_no_session_cookie()
+    {
+        await using var app = new BridgeAppFactory();
+        using var client = app.CreateClient(new() { HandleCookies = false });
+
+        using var asset = await client.GetAsync("/assets/site.css", Ct);
+
+        Assert.False(asset.Headers.Contains("Set-Cookie"));
+    }
+
+    [Fact]
+    public async Task The_page_starts_with_a_placeholder_the_reconnect_banner_and_the_interactive_app()
+    {
+        await using var app = new BridgeAppFactory();
+        using var client = app.CreateClient();
+
+        using var response = await client.SendAsync(PageRequest(), Ct);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.Contains("Starting WebPeerBridge", html, StringComparison.Ordinal);
+        Assert.Contains("components-reconnect-modal", html, StringComparison.Ordinal);
+        Assert.Contains("_framework/blazor.web", html, StringComparison.Ordinal);
+        Assert.Contains("assets/site", html, StringComparison.Ordinal);
+        Assert.Contains("assets/favicon.svg", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_dark_theme_cookie_is_honoured_on_the_first_paint()
+    {
+        await using var app = new BridgeAppFactory();
+        using var client = app.CreateClient(new() { HandleCookies = false });
+        using var request = PageRequest();
+        request.Headers.Add("Cookie", "wpb-theme=dark");
+
+        using var response = await client.SendAsync(request, Ct);
+
+        Assert.Contains("data-theme=\"dark\"", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/assets/site.css", "text/css", ".wpb-line")]
+    [InlineData("/assets/logo.svg", "image/svg+xml", "<svg")]
+    [InlineData("/assets/favicon.svg", "image/svg+xml", "<svg")]
+    [InlineData("/assets/js/bridge.js", "text/javascript", "export function followLog")]
+    public async Task The_site_assets_are_served(string path, string contentType, string content)
+    {
+        await using var app = new BridgeAppFactory();
+        using var client = app.CreateClient();
+
+        using var response = await client.GetAsync(path, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(contentType, response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(content, await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_icon_for_old_browsers_is_served()
+    {
+        await using var app = new BridgeAppFactory();
+        using var client = app.CreateClient();
+
+        var bytes = await client.GetByteArrayAsync("/assets/favicon.ico", Ct);
+
+        Assert.Equal(new byte[] { 0, 0, 1, 0 }, bytes[..4]);
+    }
+
+    [Fact]
+    public async Task Healthz_reports_the_embedded_server_up_and_reachable()
+    {
+        await using var app = new BridgeAppFactory();
+        using var client = app.CreateClient();
+
+        using var response = await client.GetAsync("/healthz", Ct);
+        using var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", report.RootElement.GetProperty("status").GetString());
+        var checks = report.RootElement.GetProperty("checks");
+        Assert.Equal("Healthy", checks.GetProperty("rendezvous-server").GetProperty("status").GetString());
+        Assert.Equal("Healthy", checks.GetProperty("rendezvous-reachable").GetProperty("status").GetString());
+        Assert.Equal("Healthy", checks.GetProperty("self").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Alive_reports_only_the_process()
+    {
+        await using var app = new BridgeAppFactory();
+        using var client = app.CreateClient();
+
+        using var response = await client.GetAsync("/alive", Ct);
+        using var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var check = Assert.Single(report.RootElement.GetProperty("checks").EnumerateObject());
+        Assert.Equal("self", check.Name);
+    }
+
+    [Fact]
+    public async Task Healthz_is_unhealthy_when_the_external_chat_server_is_down()
+    {
+        var port = TestNetwork.FreePort();
+        await using var app = new BridgeAppFactory(new Dictionary<string, string?>
+        {
+            ["Rendezvous:Host"] = "127.0.0.1",
+            ["Rendezvous:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        using var client = app.CreateClient();
+
+        using var response = await client.GetAsync("/healthz", Ct);
+        using var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var checks = report.RootElement.GetProperty("checks");
+        Assert.False(checks.TryGetProperty("rendezvous-server", out _));
+        Assert.Contains($"127.0.0.1:{port}", checks.GetProperty("rendezvous-reachable").GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invalid_bridge_settings_stop_the_app_at_start()
+    {
+        await using var app = new BridgeAppFactory(new Dictionary<string, string?>
+        {
+            ["Bridge:PeerPortMin"] = "41000",
+            ["Bridge:PeerPortMax"] = "40000",
+        });
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains("PeerPortMin", error.ToString(), StringComparison.Ordinal);
+    }
+}
