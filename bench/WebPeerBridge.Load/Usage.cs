@@ -26,6 +26,7 @@ internal static class Usage
           --rate 0              total broadcasts/s over all senders; a list (0,500) runs one phase each;
                                 0 = closed loop: as fast as the last client receives, --window in flight
           --window 64           closed loop: broadcasts in flight
+          --warmup 100          broadcasts per sender in an unreported closed-loop phase first (0: none)
           --padding 48          bytes of text after the timestamp
           --connect-parallelism 0   connections opened at once (0 = all)
           --timeout 180         seconds for the whole run
@@ -39,6 +40,7 @@ internal static class Usage
         Messages = options.Int("messages", 500),
         Rates = options.Doubles("rate", defaultRates ?? [0]),
         Window = options.Int("window", 64),
+        WarmupMessages = options.Int("warmup", 100),
         Padding = options.Int("padding", 48),
         ConnectParallelism = options.Int("connect-parallelism", 0),
         Timeout = options.Seconds("timeout", 180),

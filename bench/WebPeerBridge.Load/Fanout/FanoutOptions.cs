@@ -18,6 +18,9 @@ internal sealed record FanoutOptions
     /// <summary>Broadcasts per sender in each phase.</summary>
     public int Messages { get; init; } = 500;
 
+    /// <summary>Broadcasts per sender in an unreported closed-loop phase first, so JIT and pools of both sides are warm; 0 skips it.</summary>
+    public int WarmupMessages { get; init; }
+
     /// <summary>One send phase per entry: total broadcasts per second over all senders; 0 = closed loop (as fast as delivered).</summary>
     public IReadOnlyList<double> Rates { get; init; } = [0];
 

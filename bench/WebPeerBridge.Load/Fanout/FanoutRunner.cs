@@ -39,9 +39,15 @@ internal sealed class FanoutRunner(FanoutOptions options, TextWriter progress)
             {
                 var keepalive = new KeepaliveLoop(clients, dialect.Keepalive, s_keepaliveInterval);
                 await using var keepaliveScope = keepalive.ConfigureAwait(false);
+                if (options.WarmupMessages > 0)
+                {
+                    var warmup = await RunPhaseAsync(clients, dialect, 0, options.WarmupMessages, ct).ConfigureAwait(false);
+                    progress.WriteLine($"[{options.Target}] warm-up: {warmup.Delivered:N0}/{warmup.Expected:N0} delivered");
+                }
+
                 foreach (var rate in options.Rates)
                 {
-                    var phase = await RunPhaseAsync(clients, dialect, rate, ct).ConfigureAwait(false);
+                    var phase = await RunPhaseAsync(clients, dialect, rate, options.Messages, ct).ConfigureAwait(false);
                     phases.Add(phase);
                     progress.WriteLine($"[{options.Target}] rate {Describe(rate)}: {phase.Delivered:N0}/{phase.Expected:N0} delivered, " +
                         $"{phase.DeliveredPerSecond:N0} deliveries/s, {phase.Latency}{(phase.Stalled ? " (stalled)" : "")}");
@@ -92,10 +98,10 @@ internal sealed class FanoutRunner(FanoutOptions options, TextWriter progress)
         return (ready.Length, Stopwatch.GetElapsedTime(started, last));
     }
 
-    private async Task<PhaseResult> RunPhaseAsync(LoadClient[] clients, TargetDialect dialect, double rate, CancellationToken ct)
+    private async Task<PhaseResult> RunPhaseAsync(LoadClient[] clients, TargetDialect dialect, double rate, int messages, CancellationToken ct)
     {
         var senders = options.Senders;
-        var recorders = clients.Select(c => c.BeginPhase(Expected(c, dialect), senders)).ToArray();
+        var recorders = clients.Select(c => c.BeginPhase(Expected(c, dialect, messages), senders)).ToArray();
         var expected = recorders.Sum(r => (long)r.Expected);
 
         // Closed loop: a sender may send once the last client (never a sender) has seen what is in flight.
@@ -112,7 +118,7 @@ internal sealed class FanoutRunner(FanoutOptions options, TextWriter progress)
         var senderTasks = Enumerable.Range(0, senders).Select(s => Task.Run(async () =>
         {
             var buffer = new byte[256 + options.Padding];
-            for (var n = 0; n < options.Messages; n++)
+            for (var n = 0; n < messages; n++)
             {
                 if (rate > 0)
                 {
@@ -179,8 +185,8 @@ internal sealed class FanoutRunner(FanoutOptions options, TextWriter progress)
             stalled);
     }
 
-    private int Expected(LoadClient client, TargetDialect dialect) =>
-        options.Messages * (client.Index < options.Senders && !dialect.SenderReceivesOwn ? options.Senders - 1 : options.Senders);
+    private int Expected(LoadClient client, TargetDialect dialect, int messages) =>
+        messages * (client.Index < options.Senders && !dialect.SenderReceivesOwn ? options.Senders - 1 : options.Senders);
 
     /// <summary>Waits until every delivery arrived, or nothing more arrived for the stall timeout. True when complete.</summary>
     private async Task<bool> DrainAsync(PhaseRecorder[] recorders, long expected, CancellationToken ct)
