@@ -47,6 +47,14 @@ public class CodecReadBenchmarks
     [Benchmark]
     public object? Decode_said() => FrameCodec.Decode(_saidLine).Frame;
 
+    /// <summary>The same said line read as its concrete type: what the polymorphic envelope costs.</summary>
+    [Benchmark]
+    public object? Deserialize_said_concrete_type_no_envelope()
+    {
+        var reader = new System.Text.Json.Utf8JsonReader(_saidLine);
+        return System.Text.Json.JsonSerializer.Deserialize(ref reader, BenchJson.Default.Said);
+    }
+
     private async Task<int> ReadAllAsync(byte[] lines, int maxFrameBytes)
     {
         _pipe.Writer.Write(lines);

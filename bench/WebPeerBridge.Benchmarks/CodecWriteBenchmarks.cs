@@ -43,6 +43,17 @@ public class CodecWriteBenchmarks
         return _buffer.WrittenCount;
     }
 
+    /// <summary>The same said serialized as its concrete type: what the polymorphic envelope costs.</summary>
+    [Benchmark]
+    public int Write_said_concrete_type_no_envelope()
+    {
+        _buffer.ResetWrittenCount();
+        _writer.Reset(_buffer);
+        JsonSerializer.Serialize(_writer, Samples.Said, BenchJson.Default.Said);
+        _writer.Flush();
+        return _buffer.WrittenCount;
+    }
+
     [Benchmark]
     public byte[] ToLine_said() => FrameCodec.ToLine(Samples.Said);
 

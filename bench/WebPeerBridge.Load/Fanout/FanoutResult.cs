@@ -6,6 +6,8 @@ internal sealed record FanoutResult(
     int Clients,
     int ReadyClients,
     TimeSpan JoinStorm,
+    TimeSpan? JoinServerCpu,
+    TimeSpan JoinToolCpu,
     long? ServerRssBefore,
     long? ServerRssAfter,
     IReadOnlyList<string> Errors,

@@ -27,7 +27,11 @@ internal sealed class FanoutRunner(FanoutOptions options, TextWriter progress)
         {
             var rssBefore = ReadRss();
             progress.WriteLine($"[{options.Target}] join storm: {options.Clients} clients to {server}");
+            var serverCpuBefore = ReadCpu();
+            var toolCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var (ready, joinStorm) = await JoinStormAsync(clients, server, ct).ConfigureAwait(false);
+            var joinServerCpu = ReadCpu() - serverCpuBefore;
+            var joinToolCpu = Process.GetCurrentProcess().TotalProcessorTime - toolCpuBefore;
             errors.AddRange(clients.Where(c => c.Error is not null).Select(c => $"{TargetDialect.NameOf(c.Index)}: {c.Error}").Take(5));
             progress.WriteLine($"[{options.Target}] {ready}/{options.Clients} ready in {joinStorm.TotalMilliseconds:N0} ms");
 
@@ -59,7 +63,7 @@ internal sealed class FanoutRunner(FanoutOptions options, TextWriter progress)
                 errors.Add($"only {ready} of {options.Clients} clients got ready: no send phase ran");
             }
 
-            return new FanoutResult(options.Target, options.Clients, ready, joinStorm, rssBefore, rssAfter, [.. errors.Distinct().Take(10)], phases);
+            return new FanoutResult(options.Target, options.Clients, ready, joinStorm, joinServerCpu, joinToolCpu, rssBefore, rssAfter, [.. errors.Distinct().Take(10)], phases);
         }
         finally
         {
