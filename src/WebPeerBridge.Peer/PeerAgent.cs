@@ -1,6 +1,16 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using WebPeerBridge.Peer.Commands;
 using WebPeerBridge.Peer.Conversations;
+using WebPeerBridge.Peer.Links;
+using WebPeerBridge.Peer.Notices;
+using WebPeerBridge.Peer.Presence;
+using WebPeerBridge.Peer.Rendezvous;
+using WebPeerBridge.Peer.Transport;
+using WebPeerBridge.Protocol;
 using WebPeerBridge.Protocol.Frames;
+using WebPeerBridge.Protocol.Validation;
 
 namespace WebPeerBridge.Peer;
 
@@ -8,15 +18,47 @@ namespace WebPeerBridge.Peer;
 /// One participant of the network: a rendezvous link that reconnects by itself, a peer listener, direct links, and
 /// the conversations a UI renders. Thread-safe. Subscribers are called on the agent's threads.
 /// </summary>
+/// <remarks>
+/// The agent composes its parts and routes between them: <see cref="RendezvousLink"/> (server connection and reconnect),
+/// <see cref="BroadcastStream"/> (broadcasts and their delivery), <see cref="PeerDirectory"/> (presence),
+/// <see cref="PeerListener"/> and <see cref="DirectMessaging"/> (direct links and dms), <see cref="CommandExecutor"/>
+/// (typed lines).
+/// </remarks>
 public sealed partial class PeerAgent : IAsyncDisposable
 {
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly MessageIds _ids = new();
+    private readonly ConversationStore _conversations;
+    private readonly PeerDirectory _directory = new();
+    private readonly NoticeHub _notices = new();
+    private readonly ChangeNotifier _changed = new();
+    private readonly RendezvousLink _rendezvous;
+    private readonly BroadcastStream _broadcasts;
+    private readonly DirectMessaging _messaging;
+    private readonly CommandExecutor _commands;
+    private readonly Lock _gate = new();
+    private PeerListener? _listener;
+    private PeerInfo? _self;
+    private string? _startError;
+    private bool _started;
+    private Task? _leaving;
+    private int _disposed;
+
     public PeerAgent(PeerAgentOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
-        _ = loggerFactory;
-        _ = timeProvider;
-        Broadcast = new Conversation(Conversation.BroadcastKey, ConversationKind.Broadcast, options.HistoryCapPerConversation);
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger<PeerAgent>();
+        _time = timeProvider ?? TimeProvider.System;
+        _conversations = new ConversationStore(options.HistoryCapPerConversation);
+        _rendezvous = new RendezvousLink(options, new RendezvousEvents(this),
+            new ExponentialBackoffPolicy(options.ReconnectMinDelay, options.ReconnectMaxDelay), _time, _loggerFactory.CreateLogger<RendezvousLink>());
+        _broadcasts = new BroadcastStream(_conversations.Broadcast, options.Name, _ids, _rendezvous, _time);
+        _messaging = new DirectMessaging(options.Name, options, _conversations, _directory, _ids, _notices, _changed, _time, _loggerFactory);
+        _commands = new CommandExecutor(this);
     }
 
     public PeerAgentOptions Options { get; }
@@ -25,70 +67,266 @@ public sealed partial class PeerAgent : IAsyncDisposable
     public string Name => Options.Name;
 
     /// <summary>The port of the peer listener; 0 before <see cref="StartAsync"/>.</summary>
-    public int PeerPort => throw new NotImplementedException();
+    public int PeerPort => Volatile.Read(ref _listener)?.Port ?? 0;
 
     /// <summary>This agent as the server announced it (host and port others dial); null before the first welcome.</summary>
-    public PeerInfo? Self => throw new NotImplementedException();
+    public PeerInfo? Self => Volatile.Read(ref _self);
 
     /// <summary>The rendezvous link's state.</summary>
-    public RendezvousState State => throw new NotImplementedException();
+    public RendezvousState State => Volatile.Read(ref _startError) is null ? _rendezvous.State : RendezvousState.Closed;
 
     /// <summary>Detail of the state for the user (the last error, the next retry), or null.</summary>
-    public string? StateDetail => throw new NotImplementedException();
+    public string? StateDetail => Volatile.Read(ref _startError) ?? _rendezvous.StateDetail;
 
     /// <summary>Everyone else online, in join order.</summary>
-    public IReadOnlyList<PeerInfo> Peers => throw new NotImplementedException();
+    public IReadOnlyList<PeerInfo> Peers => _directory.Peers;
 
     /// <summary>The broadcast stream.</summary>
-    public Conversation Broadcast { get; }
+    public Conversation Broadcast => _conversations.Broadcast;
 
     /// <summary>The direct conversations, in the order they started.</summary>
-    public IReadOnlyList<Conversation> DirectConversations => throw new NotImplementedException();
+    public IReadOnlyList<Conversation> DirectConversations => _conversations.Directs;
 
     /// <summary>The peer <c>to_peer:</c> goes to: the link last opened or used, else the only open link.</summary>
-    public string? CurrentPeer => throw new NotImplementedException();
+    public string? CurrentPeer => _messaging.CurrentPeer;
+
+    /// <summary>The names of the peers with an open direct link.</summary>
+    public IReadOnlyList<string> LinkedPeers => [.. _messaging.OpenLinks.Select(l => l.PeerName)];
+
+    /// <summary>Sockets of direct links, open or closing: one per linked peer once things settle.</summary>
+    internal int LiveLinkCount => _messaging.LiveLinkCount;
+
+    /// <summary>Who dialed the open link with <paramref name="peerName"/>: both sides agree once a simultaneous dial has settled.</summary>
+    internal string? OpenLinkDialer(string peerName) => _messaging.OpenLinkDialer(peerName);
 
     /// <summary>The direct conversation with <paramref name="peerName"/> (ignoring case), if there is one.</summary>
-    public Conversation? FindDirect(string peerName) => throw new NotImplementedException();
+    public Conversation? FindDirect(string peerName) => _conversations.Find(peerName);
 
     /// <summary>The direct conversation with <paramref name="peerName"/>, created when missing.</summary>
-    public Conversation OpenDirect(string peerName) => throw new NotImplementedException();
+    public Conversation OpenDirect(string peerName)
+    {
+        var check = TextRules.ValidateName(peerName);
+        if (!check.IsValid)
+        {
+            throw new ArgumentException(check.Message, nameof(peerName));
+        }
+
+        var conversation = _conversations.Open(_directory.Find(peerName)?.Name ?? peerName, out var created);
+        if (created)
+        {
+            _changed.Notify();
+        }
+
+        return conversation;
+    }
 
     /// <summary>The state of the direct link with <paramref name="peerName"/>.</summary>
-    public DirectLinkState GetLinkState(string peerName) => throw new NotImplementedException();
+    public DirectLinkState GetLinkState(string peerName) => _messaging.GetState(peerName);
 
     /// <summary>Calls <paramref name="onChanged"/> when state, peers, links or the list of conversations change.</summary>
-    public IDisposable Subscribe(Action onChanged) => throw new NotImplementedException();
+    public IDisposable Subscribe(Action onChanged) => _changed.Subscribe(onChanged);
 
     /// <summary>Calls <paramref name="onNotice"/> for joins, leaves, links opened or closed, and errors.</summary>
-    public IDisposable SubscribeNotices(Action<AgentNotice> onNotice) => throw new NotImplementedException();
+    public IDisposable SubscribeNotices(Action<AgentNotice> onNotice) => _notices.Subscribe(onNotice);
 
     /// <summary>Binds the peer listener and registers; completes at the first welcome or when joining fails.</summary>
-    public Task<JoinResult> StartAsync(CancellationToken cancellationToken) => throw new NotImplementedException();
+    public async Task<JoinResult> StartAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        lock (_gate)
+        {
+            if (_started)
+            {
+                throw new InvalidOperationException("The agent is started already; create a new one to join again.");
+            }
+
+            _started = true;
+        }
+
+        var name = TextRules.ValidateName(Options.Name);
+        if (!name.IsValid)
+        {
+            return FailStart(ErrorCodes.InvalidName, name.Message!);
+        }
+
+        ValidateOptions();
+        var (listener, code, error) = PeerListener.Bind(Options, _time, _loggerFactory.CreateLogger<PeerListener>());
+        if (listener is null)
+        {
+            return FailStart(code!, error!);
+        }
+
+        Volatile.Write(ref _listener, listener);
+        listener.Start(_messaging.AcceptAsync, AcceptSeedAsync);
+        LogStarting(Name, listener.Port, TcpDialer.Describe(Options.RendezvousHost, Options.RendezvousPort));
+        _changed.Notify();
+
+        var result = await _rendezvous.StartAsync(listener.Port, cancellationToken).ConfigureAwait(false);
+        if (!result.Success)
+        {
+            await listener.DisposeAsync().ConfigureAwait(false);
+            _changed.Notify();
+        }
+
+        return result;
+    }
 
     /// <summary>Broadcasts <paramref name="text"/>; it shows as sending, then delivered when the server relays it.</summary>
-    public Task<SendResult> BroadcastAsync(string text, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task<SendResult> BroadcastAsync(string text, CancellationToken cancellationToken) =>
+        NotJoined() is { } error ? Task.FromResult(new SendResult(false, null, error)) : _broadcasts.SendAsync(text, cancellationToken);
 
     /// <summary>Sends a direct message, dialing the peer when no link is open.</summary>
-    public Task<SendResult> SendDirectAsync(string peerName, string text, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task<SendResult> SendDirectAsync(string peerName, string text, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(peerName);
+        return NotJoined() is { } error
+            ? Task.FromResult(new SendResult(false, null, error))
+            : _messaging.SendAsync(peerName, text, cancellationToken);
+    }
 
     /// <summary>Sends a failed own message again.</summary>
-    public Task<SendResult> ResendAsync(string conversationKey, string messageId, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task<SendResult> ResendAsync(string conversationKey, string messageId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(conversationKey);
+        if (NotJoined() is { } error)
+        {
+            return Task.FromResult(new SendResult(false, messageId, error));
+        }
+
+        return conversationKey == Conversation.BroadcastKey
+            ? _broadcasts.ResendAsync(messageId, cancellationToken)
+            : _messaging.ResendAsync(conversationKey, messageId, cancellationToken);
+    }
 
     /// <summary>Opens a direct link to <paramref name="host"/>:<paramref name="port"/> (the seed's <c>conn:</c>).</summary>
-    public Task<LinkResult> ConnectAsync(string host, int port, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task<LinkResult> ConnectAsync(string host, int port, CancellationToken cancellationToken)
+    {
+        if (NotJoined() is { } error)
+        {
+            return Task.FromResult(new LinkResult(false, null, error));
+        }
+
+        if (string.IsNullOrWhiteSpace(host) || !TextRules.ValidateHost(host).IsValid)
+        {
+            return Task.FromResult(new LinkResult(false, null, $"'{host}' is not a host name or IP address."));
+        }
+
+        if (!TextRules.IsValidPort(port))
+        {
+            return Task.FromResult(new LinkResult(false, null, $"{port} is not a port (1–65535)."));
+        }
+
+        return _messaging.ConnectAsync(host, port, cancellationToken);
+    }
 
     /// <summary>Opens a direct link to a listed peer.</summary>
-    public Task<LinkResult> ConnectToPeerAsync(string peerName, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task<LinkResult> ConnectToPeerAsync(string peerName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(peerName);
+        return NotJoined() is { } error
+            ? Task.FromResult(new LinkResult(false, peerName, error))
+            : _messaging.ConnectToPeerAsync(peerName, cancellationToken);
+    }
 
     /// <summary>Closes the direct link with <paramref name="peerName"/> (bye).</summary>
-    public Task CloseLinkAsync(string peerName, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task CloseLinkAsync(string peerName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(peerName);
+        return _messaging.CloseAsync(peerName).WaitAsync(cancellationToken);
+    }
 
     /// <summary>Carries out one typed line: plain text broadcasts, the seed's commands, <c>/msg</c>.</summary>
-    public Task<CommandResult> ExecuteAsync(string input, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task<CommandResult> ExecuteAsync(string input, CancellationToken cancellationToken) => _commands.ExecuteAsync(input, cancellationToken);
 
     /// <summary>Says bye to the server and every link, then closes; <see cref="State"/> becomes closed.</summary>
-    public Task LeaveAsync(CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task LeaveAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _leaving ??= Task.Run(LeaveCoreAsync, CancellationToken.None);
+            return _leaving.WaitAsync(cancellationToken);
+        }
+    }
 
-    public ValueTask DisposeAsync() => throw new NotImplementedException();
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await LeaveAsync(CancellationToken.None).ConfigureAwait(false);
+        await _messaging.DisposeAsync().ConfigureAwait(false);
+        await _rendezvous.DisposeAsync().ConfigureAwait(false);
+        _broadcasts.Dispose();
+        LogDisposed(Name);
+    }
+
+    private async Task LeaveCoreAsync()
+    {
+        LogLeaving(Name);
+        // Links first, while the listener still holds its port: peers see a bye, not a reset.
+        await _messaging.CloseAllAsync().ConfigureAwait(false);
+        await _rendezvous.LeaveAsync(CancellationToken.None).ConfigureAwait(false);
+        if (Volatile.Read(ref _listener) is { } listener)
+        {
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _broadcasts.FailAll("You left before the server relayed it.");
+        _changed.Notify();
+    }
+
+    private string? NotJoined()
+    {
+        lock (_gate)
+        {
+            if (!_started)
+            {
+                return "Not joined yet.";
+            }
+        }
+
+        return State == RendezvousState.Closed && _leaving is not null ? "You have left the network." : null;
+    }
+
+    private JoinResult FailStart(string code, string message)
+    {
+        Volatile.Write(ref _startError, message);
+        LogStartFailed(Name, code, message);
+        _changed.Notify();
+        return new JoinResult(false, code, message);
+    }
+
+    private void ValidateOptions()
+    {
+        var result = new PeerAgentOptionsValidator().Validate(null, Options);
+        var problems = result.Failed ? [.. result.Failures] : new List<string>();
+        if (Options.PeerPortMin > Options.PeerPortMax)
+        {
+            problems.Add($"PeerPortMin ({Options.PeerPortMin}) is above PeerPortMax ({Options.PeerPortMax}).");
+        }
+
+        if (Options.ReconnectMinDelay > Options.ReconnectMaxDelay)
+        {
+            problems.Add("ReconnectMinDelay is above ReconnectMaxDelay.");
+        }
+
+        if (!TextRules.ValidateHost(Options.AdvertisedHost).IsValid)
+        {
+            problems.Add($"AdvertisedHost '{Options.AdvertisedHost}' is not a host name or IP address.");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new OptionsValidationException(nameof(PeerAgentOptions), typeof(PeerAgentOptions), problems);
+        }
+    }
+
+    // Seed links arrive with issue 8; until then a connection that does not speak v1 is closed.
+    private static async Task AcceptSeedAsync(FrameConnection connection, CancellationToken cancellationToken)
+    {
+        _ = cancellationToken;
+        await connection.DisposeAsync().ConfigureAwait(false);
+    }
 }

@@ -159,7 +159,9 @@ public sealed partial class RendezvousServer : BackgroundService
                 return;
             }
 
-            ClientConnection connection = new V1ClientConnection(connectionId, socket, input, _hub, _options, _time, _loggerFactory.CreateLogger<V1ClientConnection>());
+            ClientConnection connection = dialect == PeerProtocols.V1
+                ? new V1ClientConnection(connectionId, socket, input, _hub, _options, _time, _loggerFactory.CreateLogger<V1ClientConnection>())
+                : new SeedClientConnection(connectionId, socket, input, _hub, _options, _time, _loggerFactory.CreateLogger<SeedClientConnection>());
             _connections[id] = connection;
             try
             {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.RegularExpressions;
 using WebPeerBridge.Protocol.Frames;
 using WebPeerBridge.Protocol.Serialization;
 
@@ -11,6 +12,13 @@ internal static class Wire
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     public static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+
+    /// <summary>
+    /// Turns <c>\uXXXX</c> into that UTF-16 unit. Theory data cannot hold a lone surrogate (xUnit serializes it as
+    /// UTF-8, which turns it into U+FFFD), so tests that need one write it escaped.
+    /// </summary>
+    public static string Unescape(string text) =>
+        Regex.Replace(text, @"\\u([0-9a-fA-F]{4})", m => ((char)Convert.ToInt32(m.Groups[1].Value, 16)).ToString());
 
     public static DecodeResult Decode(string line) => FrameCodec.Decode(new ReadOnlySequence<byte>(Bytes(line)));
 

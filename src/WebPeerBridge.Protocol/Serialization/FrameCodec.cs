@@ -14,6 +14,7 @@ public static class FrameCodec
     private static readonly JsonSerializerOptions s_options = new(WireJson.Default.Options)
     {
         Encoder = MinimalJsonEncoder.Instance,
+        TypeInfoResolver = WireJson.Default.WithAddedModifier(NullableMeansOptional),
     };
 
     private static readonly JsonTypeInfo<Frame> s_frameInfo = (JsonTypeInfo<Frame>)s_options.GetTypeInfo(typeof(Frame));
@@ -27,8 +28,13 @@ public static class FrameCodec
 
     private static readonly JsonReaderOptions s_readerOptions = new() { MaxDepth = 64 };
 
+    private const int ScratchSize = 4096;
+
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_scratch;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
 
     /// <summary>Options the codec uses, for callers that serialize parts of frames themselves.</summary>
     public static JsonWriterOptions WriterOptions => s_writerOptions;
@@ -40,9 +46,22 @@ public static class FrameCodec
         {
             var reader = new Utf8JsonReader(line, s_readerOptions);
             var frame = JsonSerializer.Deserialize(ref reader, s_frameInfo);
-            return frame is null
-                ? DecodeResult.Fail(ErrorCodes.BadFrame, "A frame is a JSON object.")
-                : DecodeResult.Success(frame);
+
+            // Deserialize stops after one value; this Read throws for anything but white space after it.
+            if (reader.Read())
+            {
+                return DecodeResult.Fail(ErrorCodes.BadJson, "A line holds one JSON value.");
+            }
+
+            return frame switch
+            {
+                null => DecodeResult.Fail(ErrorCodes.BadFrame, "A frame is a JSON object."),
+
+                // RespectNullableAnnotations does not look inside collections.
+                Welcome welcome when welcome.Peers.Any(p => p is null) || welcome.History.Any(s => s is null) =>
+                    DecodeResult.Fail(ErrorCodes.BadFrame, "Invalid 'welcome' frame: a list holds null."),
+                _ => DecodeResult.Success(frame),
+            };
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
         {
@@ -73,10 +92,19 @@ public static class FrameCodec
     /// <summary>Serializes <paramref name="frame"/> once into its own array, newline included: bytes to share between many receivers.</summary>
     public static byte[] ToLine(Frame frame)
     {
-        var scratch = t_scratch ??= new ArrayBufferWriter<byte>(1024);
+        var scratch = t_scratch ??= new ArrayBufferWriter<byte>(ScratchSize);
+        var writer = t_writer ??= new Utf8JsonWriter(scratch, s_writerOptions);
         scratch.ResetWrittenCount();
-        Write(scratch, frame);
-        return scratch.WrittenSpan.ToArray();
+        Write(writer, scratch, frame);
+        var line = scratch.WrittenSpan.ToArray();
+        if (scratch.Capacity > 16 * ScratchSize)
+        {
+            // One large welcome must not pin megabytes on every thread that ever wrote one.
+            t_scratch = null;
+            t_writer = null;
+        }
+
+        return line;
     }
 
     /// <summary>Creates a writer to pass to <see cref="Write(Utf8JsonWriter, IBufferWriter{byte}, Frame)"/> for a connection's lifetime.</summary>
@@ -135,6 +163,19 @@ public static class FrameCodec
         }
 
         return DecodeResult.Fail(ErrorCodes.BadFrame, $"Invalid '{type}' frame: " + FirstSentence(ex.Message));
+    }
+
+    // "Optional fields may be absent or null": a nullable constructor parameter without a default (Said.Id) would
+    // otherwise be required by RespectRequiredConstructorParameters, though the writer omits it when null.
+    private static void NullableMeansOptional(JsonTypeInfo typeInfo)
+    {
+        foreach (var property in typeInfo.Properties)
+        {
+            if (property.AssociatedParameter is { IsNullable: true })
+            {
+                property.IsRequired = false;
+            }
+        }
     }
 
     private static string FirstSentence(string message)

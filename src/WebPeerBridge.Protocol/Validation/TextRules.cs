@@ -133,9 +133,10 @@ public static class TextRules
     public static int CountScalars(ReadOnlySpan<char> text)
     {
         var count = text.Length;
-        foreach (var c in text)
+        for (var i = 1; i < text.Length; i++)
         {
-            if (char.IsLowSurrogate(c))
+            // Only a pair counts once: a lone surrogate is one (invalid) character, like the U+FFFD it becomes.
+            if (char.IsLowSurrogate(text[i]) && char.IsHighSurrogate(text[i - 1]))
             {
                 count--;
             }

@@ -1,0 +1,44 @@
+using System.Net;
+
+namespace WebPeerBridge.Peer.Links;
+
+/// <summary>
+/// An open direct link with one peer, whatever its dialect. It reports what it receives and how it ends to its
+/// <see cref="IPeerLinkOwner"/>; its read loop cleans up after itself, so <see cref="Completion"/> completing means the
+/// socket is closed.
+/// </summary>
+internal abstract class DirectLink(string peerName, string dialerName, bool isOutgoing, IPEndPoint remoteEndPoint) : IAsyncDisposable
+{
+    /// <summary>The peer's name (from its hello, or the listed seed peer's name).</summary>
+    public string PeerName { get; } = peerName;
+
+    /// <summary>The name of the side that dialed: decides which link stays when both dialed at once.</summary>
+    public string DialerName { get; } = dialerName;
+
+    /// <summary>This agent dialed it.</summary>
+    public bool IsOutgoing { get; } = isOutgoing;
+
+    public IPEndPoint RemoteEndPoint { get; } = remoteEndPoint;
+
+    /// <summary>The other side closed it on purpose (a <c>bye</c>), rather than the connection dropping.</summary>
+    public bool ClosedByPeer { get; protected set; }
+
+    /// <summary>The peer acknowledges each message (v1); a seed client does not.</summary>
+    public abstract bool GivesReceipts { get; }
+
+    /// <summary>Completes when the link is closed and its socket released.</summary>
+    public abstract Task Completion { get; }
+
+    /// <summary>Starts reading.</summary>
+    public abstract void Start();
+
+    /// <summary>Writes one message; false when the link is closed or the write failed.</summary>
+    public abstract Task<bool> SendAsync(string id, string text, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Closes the link, with a <c>bye</c> first when <paramref name="sayBye"/> and the dialect has one.</summary>
+    public abstract Task CloseAsync(string reason, bool sayBye);
+
+    public ValueTask DisposeAsync() => new(CloseAsync("Closed.", sayBye: false));
+
+    public override string ToString() => $"{PeerName} ({RemoteEndPoint}, dialed by {DialerName})";
+}

@@ -1,0 +1,106 @@
+using WebPeerBridge.Protocol.Frames;
+
+namespace WebPeerBridge.Peer.Presence;
+
+/// <summary>
+/// Everyone else online, in join order, kept up to date by <c>welcome</c>, <c>joined</c> and <c>left</c>. A
+/// <c>joined</c> for a listed name updates it in place. Names compare ignoring case, as on the server.
+/// </summary>
+internal sealed class PeerDirectory
+{
+    private readonly Lock _gate = new();
+    private PeerInfo[] _peers = [];
+
+    public IReadOnlyList<PeerInfo> Peers => Volatile.Read(ref _peers);
+
+    public PeerInfo? Find(string name)
+    {
+        foreach (var peer in Volatile.Read(ref _peers))
+        {
+            if (string.Equals(peer.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return peer;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The listed peer at <paramref name="host"/>:<paramref name="port"/>, if any.</summary>
+    public PeerInfo? FindByEndpoint(string host, int port)
+    {
+        foreach (var peer in Volatile.Read(ref _peers))
+        {
+            if (peer.Port == port && string.Equals(peer.Host, host, StringComparison.OrdinalIgnoreCase))
+            {
+                return peer;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Replaces the list (a welcome); returns who appeared and who went since the previous list.</summary>
+    public (IReadOnlyList<PeerInfo> Added, IReadOnlyList<PeerInfo> Removed) Reset(IEnumerable<PeerInfo> peers, string selfName)
+    {
+        var list = new List<PeerInfo>();
+        foreach (var peer in peers)
+        {
+            if (!string.Equals(peer.Name, selfName, StringComparison.OrdinalIgnoreCase)
+                && !list.Exists(p => string.Equals(p.Name, peer.Name, StringComparison.OrdinalIgnoreCase)))
+            {
+                list.Add(peer);
+            }
+        }
+
+        PeerInfo[] previous;
+        lock (_gate)
+        {
+            previous = _peers;
+            _peers = [.. list];
+        }
+
+        var added = list.Where(p => !previous.Any(o => SameName(o, p) && o.Host == p.Host && o.Port == p.Port)).ToList();
+        var removed = previous.Where(o => !list.Exists(p => SameName(o, p))).ToList();
+        return (added, removed);
+    }
+
+    /// <summary>Adds <paramref name="peer"/>, or updates the listed peer of that name; returns the previous entry.</summary>
+    public PeerInfo? Upsert(PeerInfo peer)
+    {
+        lock (_gate)
+        {
+            var index = Array.FindIndex(_peers, p => SameName(p, peer));
+            if (index < 0)
+            {
+                _peers = [.. _peers, peer];
+                return null;
+            }
+
+            var previous = _peers[index];
+            var copy = (PeerInfo[])_peers.Clone();
+            copy[index] = peer;
+            _peers = copy;
+            return previous;
+        }
+    }
+
+    /// <summary>Removes the peer called <paramref name="name"/>; returns it, or null when it was not listed.</summary>
+    public PeerInfo? Remove(string name)
+    {
+        lock (_gate)
+        {
+            var index = Array.FindIndex(_peers, p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (index < 0)
+            {
+                return null;
+            }
+
+            var removed = _peers[index];
+            _peers = [.. _peers[..index], .. _peers[(index + 1)..]];
+            return removed;
+        }
+    }
+
+    private static bool SameName(PeerInfo a, PeerInfo b) => string.Equals(a.Name, b.Name, StringComparison.OrdinalIgnoreCase);
+}

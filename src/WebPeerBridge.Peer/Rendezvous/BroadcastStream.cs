@@ -1,0 +1,293 @@
+using System.Globalization;
+using WebPeerBridge.Peer.Conversations;
+using WebPeerBridge.Protocol;
+using WebPeerBridge.Protocol.Frames;
+using WebPeerBridge.Protocol.Validation;
+
+namespace WebPeerBridge.Peer.Rendezvous;
+
+/// <summary>
+/// The broadcast conversation fed by the rendezvous link. Own broadcasts show as sending until the server relays them
+/// (the <c>said</c> with their id) or refuses them (an <c>error</c> with their id). A message whose connection dropped
+/// is sent again after the next welcome, unless the resync (<c>since</c>) shows that the server had it already.
+/// Received broadcasts are deduplicated by <c>seq</c>, so none shows twice across reconnects.
+/// </summary>
+internal sealed class BroadcastStream(Conversation conversation, string ownName, MessageIds ids, RendezvousLink link, TimeProvider time)
+    : IDisposable
+{
+    /// <summary>Own broadcasts waiting for the server; more are refused rather than queued without end.</summary>
+    public const int MaxPending = 256;
+
+    private readonly Lock _gate = new();
+    private readonly List<PendingSay> _pending = [];
+    private readonly SemaphoreSlim _flushGate = new(1, 1);
+    private long _lastSeq;
+    private bool _welcomed;
+    private long? _sessionSince;
+    private bool _sessionSawSaid;
+
+    public Conversation Conversation => conversation;
+
+    /// <summary>The <c>since</c> of the next hello.</summary>
+    public long? ResumeSeq
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _welcomed ? _lastSeq : null;
+            }
+        }
+    }
+
+    /// <summary>Own broadcasts not yet relayed.</summary>
+    public int PendingCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Count;
+            }
+        }
+    }
+
+    public async Task<SendResult> SendAsync(string text, CancellationToken cancellationToken)
+    {
+        var check = TextRules.NormalizeText(text, ProtocolLimits.MaxTextLength, out var normalized);
+        if (!check.IsValid)
+        {
+            return new SendResult(false, null, check.Message);
+        }
+
+        if (link.State == RendezvousState.Closed)
+        {
+            return new SendResult(false, null, "Not connected to the rendezvous server.");
+        }
+
+        var id = ids.NextBroadcast();
+        lock (_gate)
+        {
+            if (_pending.Count >= MaxPending)
+            {
+                return new SendResult(false, null, $"{MaxPending} broadcasts are still waiting for the server; wait until it is back.");
+            }
+
+            _pending.Add(new PendingSay(id, normalized));
+        }
+
+        conversation.Add(new ChatMessage(id, ownName, normalized, time.GetUtcNow(), IsOwn: true, DeliveryState.Sending));
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        return new SendResult(true, id);
+    }
+
+    /// <summary>Sends a failed own broadcast again, under the same id.</summary>
+    public async Task<SendResult> ResendAsync(string messageId, CancellationToken cancellationToken)
+    {
+        var message = conversation.Snapshot().FirstOrDefault(m => m.Id == messageId);
+        if (message is not { IsOwn: true, Kind: ChatMessageKind.Chat })
+        {
+            return new SendResult(false, messageId, "There is no own message with that id.");
+        }
+
+        if (message.State != DeliveryState.Failed)
+        {
+            return new SendResult(false, messageId, "Only a failed message can be sent again.");
+        }
+
+        if (link.State == RendezvousState.Closed)
+        {
+            return new SendResult(false, messageId, "Not connected to the rendezvous server.");
+        }
+
+        lock (_gate)
+        {
+            if (_pending.Exists(p => p.Id == messageId))
+            {
+                return new SendResult(true, messageId);
+            }
+
+            _pending.Add(new PendingSay(messageId, message.Text));
+        }
+
+        conversation.Update(messageId, m => m with { State = DeliveryState.Sending, Error = null });
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        return new SendResult(true, messageId);
+    }
+
+    public async ValueTask OnWelcomeAsync(Welcome welcome, int session, long? since, CancellationToken cancellationToken)
+    {
+        bool first;
+        lock (_gate)
+        {
+            first = !_welcomed;
+            _welcomed = true;
+            _sessionSince = since;
+            _sessionSawSaid = false;
+        }
+
+        foreach (var said in welcome.History)
+        {
+            OnSaid(said);
+        }
+
+        if (first)
+        {
+            // Earlier talk is context, not news.
+            conversation.MarkRead();
+        }
+        else if (welcome.Skipped is > 0 and var skipped)
+        {
+            AddSystemLine($"{skipped.ToString(CultureInfo.InvariantCulture)} older broadcasts from while you were away were too many to show.");
+            // The server's record of what we sent may be among those left out: let the user decide whether to resend.
+            FailWhere(p => p.SentInSession != 0, "The connection dropped before the server confirmed it; it may not have arrived.");
+        }
+
+        await FlushAsync(session, cancellationToken).ConfigureAwait(false);
+    }
+
+    public void OnSaid(Said said)
+    {
+        PendingSay? own = null;
+        var reset = false;
+        lock (_gate)
+        {
+            if (!_sessionSawSaid)
+            {
+                _sessionSawSaid = true;
+                // After a hello with since = S a server sends only seq > S; anything else means its log started over.
+                if (_sessionSince is { } since && said.Seq <= since)
+                {
+                    _lastSeq = 0;
+                    reset = true;
+                }
+            }
+
+            if (said.Seq <= _lastSeq)
+            {
+                return;
+            }
+
+            _lastSeq = said.Seq;
+            if (said.Id is { } id && string.Equals(said.From, ownName, StringComparison.OrdinalIgnoreCase))
+            {
+                var index = _pending.FindIndex(p => p.Id == id);
+                if (index >= 0)
+                {
+                    own = _pending[index];
+                    _pending.RemoveAt(index);
+                }
+            }
+        }
+
+        if (reset)
+        {
+            AddSystemLine("The server's broadcast history was reset.");
+        }
+
+        if (own is not null && conversation.Update(own.Id, m => m with { State = DeliveryState.Delivered, Seq = said.Seq, At = said.At, Text = said.Text, Error = null }))
+        {
+            return;
+        }
+
+        var isOwn = string.Equals(said.From, ownName, StringComparison.OrdinalIgnoreCase);
+        conversation.Add(new ChatMessage(MessageIds.ForSaid(said.Seq), said.From, said.Text, said.At, isOwn,
+            isOwn ? DeliveryState.Delivered : DeliveryState.None, ChatMessageKind.Chat, said.Seq));
+    }
+
+    /// <summary>An error with the id of a pending broadcast marks it failed; false when the id is not ours.</summary>
+    public bool OnError(ErrorFrame error)
+    {
+        if (error.Id is not { } id)
+        {
+            return false;
+        }
+
+        lock (_gate)
+        {
+            var index = _pending.FindIndex(p => p.Id == id);
+            if (index < 0)
+            {
+                return false;
+            }
+
+            _pending.RemoveAt(index);
+        }
+
+        conversation.Update(id, m => m with { State = DeliveryState.Failed, Error = error.Message });
+        return true;
+    }
+
+    /// <summary>The link closed for good: nothing pending will go out.</summary>
+    public void FailAll(string reason) => FailWhere(_ => true, reason);
+
+    private void FailWhere(Predicate<PendingSay> match, string reason)
+    {
+        List<PendingSay> failed;
+        lock (_gate)
+        {
+            failed = _pending.FindAll(match);
+            _pending.RemoveAll(match);
+        }
+
+        foreach (var say in failed)
+        {
+            conversation.Update(say.Id, m => m with { State = DeliveryState.Failed, Error = reason });
+        }
+    }
+
+    private Task FlushAsync(CancellationToken cancellationToken) => FlushAsync(link.OnlineSession, cancellationToken);
+
+    /// <summary>Writes every pending broadcast not yet written on <paramref name="session"/>, oldest first.</summary>
+    private async Task FlushAsync(int session, CancellationToken cancellationToken)
+    {
+        if (session == 0)
+        {
+            return;
+        }
+
+        await _flushGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            List<PendingSay> due;
+            lock (_gate)
+            {
+                due = _pending.FindAll(p => p.SentInSession != session);
+                foreach (var say in due)
+                {
+                    say.SentInSession = session;
+                }
+            }
+
+            foreach (var say in due)
+            {
+                // Not the caller's token: a write given up halfway would leave the message marked as written.
+                if (!await link.TrySendAsync(new Say(say.Id, say.Text), session, CancellationToken.None).ConfigureAwait(false))
+                {
+                    // The session ended; the next welcome sends what the server did not get.
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            _flushGate.Release();
+        }
+    }
+
+    /// <summary>Called after the link's loop has ended: nothing flushes any more.</summary>
+    public void Dispose() => _flushGate.Dispose();
+
+    private void AddSystemLine(string text) =>
+        conversation.Add(new ChatMessage(ids.NextSystem(), "", text, time.GetUtcNow(), IsOwn: false, DeliveryState.None, ChatMessageKind.System));
+
+    private sealed class PendingSay(string id, string text)
+    {
+        public string Id { get; } = id;
+
+        public string Text { get; } = text;
+
+        /// <summary>The session it was last written on; 0 when not yet written.</summary>
+        public int SentInSession { get; set; }
+    }
+}

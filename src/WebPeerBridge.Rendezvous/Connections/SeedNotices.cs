@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text;
+using WebPeerBridge.Protocol.Frames;
+
+namespace WebPeerBridge.Rendezvous.Connections;
+
+/// <summary>
+/// The plain-text notices a seed client shows, and the rule that turns one notice into writes it can read:
+/// each at most 2,048 bytes (its <c>recv(2048)</c>), ending in a newline, and cut only between UTF-8 characters
+/// (a cut inside one makes its <c>decode('utf-8')</c> throw, which silences the client for good).
+/// </summary>
+internal static class SeedNotices
+{
+    /// <summary>The seed client's read size.</summary>
+    public const int MaxWriteBytes = 2048;
+
+    public static string Welcome(Welcome welcome, string requestedName)
+    {
+        var builder = new StringBuilder();
+        builder.Append(CultureInfo.InvariantCulture, $"[WebPeerBridge] Welcome! You joined as {welcome.You.Name}");
+        if (!string.Equals(requestedName.Trim(), welcome.You.Name, StringComparison.Ordinal))
+        {
+            builder.Append(CultureInfo.InvariantCulture, $" (you asked for \"{requestedName.Trim()}\")");
+        }
+
+        builder.Append(CultureInfo.InvariantCulture, $", peer port {welcome.You.Port}.\n");
+        builder.Append(CultureInfo.InvariantCulture, $"Online now: {welcome.Peers.Count} other(s)");
+        foreach (var peer in welcome.Peers)
+        {
+            builder.Append('\n').Append(Describe(peer));
+        }
+
+        return builder.ToString();
+    }
+
+    public static string Joined(PeerInfo peer) => "New peer joined: " + Describe(peer);
+
+    public static string Left(string name, PeerInfo? peer, string reason) =>
+        "Peer has left: " + (peer is null ? name : Describe(peer)) + $" ({reason})";
+
+    public static string Said(Said said) => $"{said.From}: {said.Text}";
+
+    public static string Error(ErrorFrame error) => $"[WebPeerBridge] {error.Message}";
+
+    // Name, host and peer port: the seed user's only way to learn what to type after conn:.
+    private static string Describe(PeerInfo peer) =>
+        string.Create(CultureInfo.InvariantCulture, $"{peer.Name} {peer.Host} peer port {peer.Port} (conn:{peer.Host}:{peer.Port})");
+
+    /// <summary>
+    /// Appends <paramref name="notice"/> to <paramref name="writes"/> as one or more whole lines of at most
+    /// <see cref="MaxWriteBytes"/> bytes each, newline included, cut only between UTF-8 characters.
+    /// </summary>
+    public static void Split(string notice, List<byte[]> writes)
+    {
+        var bytes = Encoding.UTF8.GetBytes(notice.TrimEnd('\n'));
+        var start = 0;
+        do
+        {
+            var length = Math.Min(bytes.Length - start, MaxWriteBytes - 1);
+            if (start + length < bytes.Length)
+            {
+                // Back up to the first byte of a character (continuation bytes are 10xxxxxx).
+                while (length > 0 && (bytes[start + length] & 0xC0) == 0x80)
+                {
+                    length--;
+                }
+            }
+
+            var piece = new byte[length + 1];
+            bytes.AsSpan(start, length).CopyTo(piece);
+            piece[length] = (byte)'\n';
+            writes.Add(piece);
+            start += length;
+        }
+        while (start < bytes.Length);
+    }
+}

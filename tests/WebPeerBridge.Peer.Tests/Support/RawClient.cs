@@ -1,0 +1,49 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace WebPeerBridge.Peer.Tests.Support;
+
+/// <summary>A v1 rendezvous client written by hand: registers a name with any peer port, then says what it is told.</summary>
+public sealed class RawClient : IAsyncDisposable
+{
+    private readonly TcpClient _client = new();
+    private StreamReader? _reader;
+    private NetworkStream? _stream;
+
+    public static async Task<RawClient> JoinAsync(int serverPort, string name, int peerPort)
+    {
+        var raw = new RawClient();
+        await raw._client.ConnectAsync(IPAddress.Loopback, serverPort, TestContext.Current.CancellationToken);
+        raw._stream = raw._client.GetStream();
+        raw._reader = new StreamReader(raw._stream, Encoding.UTF8);
+        await raw.SendLineAsync($"{{\"type\":\"hello\",\"version\":1,\"name\":\"{name}\",\"peerPort\":{peerPort}}}");
+        var welcome = await raw.ReadLineAsync();
+        Assert.Contains("\"welcome\"", welcome, StringComparison.Ordinal);
+        return raw;
+    }
+
+    public async Task SendLineAsync(string line) =>
+        await _stream!.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"), TestContext.Current.CancellationToken);
+
+    public async Task<string?> ReadLineAsync() =>
+        await _reader!.ReadLineAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(Timeouts.Await, TestContext.Current.CancellationToken);
+
+    public async Task SayAsync(string id, string text) => await SendLineAsync($"{{\"type\":\"say\",\"id\":\"{id}\",\"text\":\"{text}\"}}");
+
+    public ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>A loopback port nothing listens on (bound, then released).</summary>
+    public static int ClosedPort()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+}
