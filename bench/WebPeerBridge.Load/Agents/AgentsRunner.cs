@@ -73,7 +73,8 @@ internal sealed class AgentsRunner(AgentsOptions options, TextWriter progress)
         // One dm per pair first: it dials the link, which is not what the round trip measures.
         var warm = await Task.WhenAll(Enumerable.Range(0, pairs).Select(p => RoundTripAsync(agents[2 * p], agents[(2 * p) + 1], "warm-up", ct)))
             .ConfigureAwait(false);
-        errors.AddRange(warm.Where(w => w < 0).Select(_ => "a warm-up dm was not delivered"));
+        errors.AddRange(Enumerable.Range(0, pairs).Where(p => warm[p] < 0)
+            .Select(p => $"warm-up {agents[2 * p].Name} -> {agents[(2 * p) + 1].Name}: not delivered"));
 
         var latencies = new long[pairs * options.RoundTrips];
         var started = Stopwatch.GetTimestamp();
@@ -115,8 +116,7 @@ internal sealed class AgentsRunner(AgentsOptions options, TextWriter progress)
         var delivered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void Check()
         {
-            if (Volatile.Read(ref id) is { } wanted && conversation.Last is { } last && last.Id == wanted
-                && last.State is DeliveryState.Delivered or DeliveryState.Failed)
+            if (Volatile.Read(ref id) is { } wanted && Find(conversation, wanted) is { State: DeliveryState.Delivered or DeliveryState.Failed })
             {
                 delivered.TrySetResult();
             }
@@ -141,7 +141,22 @@ internal sealed class AgentsRunner(AgentsOptions options, TextWriter progress)
             return -1;
         }
 
-        return conversation.Last is { State: DeliveryState.Delivered } ? Stopwatch.GetTimestamp() - started : -1;
+        return Find(conversation, sent.MessageId) is { State: DeliveryState.Delivered } ? Stopwatch.GetTimestamp() - started : -1;
+    }
+
+    // System lines (link opened) may follow the dm: look it up by id, newest first.
+    private static ChatMessage? Find(Conversation conversation, string id)
+    {
+        var lines = conversation.Snapshot();
+        for (var i = lines.Count - 1; i >= 0; i--)
+        {
+            if (lines[i].Id == id)
+            {
+                return lines[i];
+            }
+        }
+
+        return null;
     }
 
     private static async Task DisposeAllAsync(List<PeerAgent> agents)
