@@ -63,6 +63,27 @@ public sealed class SeedDialectTests
     }
 
     [Fact]
+    public async Task A_welcome_notice_longer_than_one_read_cuts_between_lines_so_no_peer_port_is_cut_in_two()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        var ports = Enumerable.Range(40001, 40).ToList();
+        foreach (var port in ports)
+        {
+            // Long names: the list of who is online takes a few reads.
+            await server.JoinAsync($"peer{port}".PadRight(32, 'x'), port, Ct);
+        }
+
+        var (bob, _) = await SeedTestClient.JoinAsync(server.EndPoint, "bob", 4321, Ct);
+        await using var _ = bob;
+        var online = await ReadOnlineListAsync(bob);
+
+        Assert.Equal(ports.Count, online.Count);
+        Assert.All(ports, port => AssertDescribes(Assert.Single(online, l => l.StartsWith($"peer{port}", StringComparison.Ordinal)), $"peer{port}", port));
+        Assert.True(bob.Chunks.Count > 1, "The list fits one read: the test shows nothing.");
+        Assert.All(bob.Chunks, chunk => Assert.Equal((byte)'\n', chunk.Bytes[^1]));
+    }
+
+    [Fact]
     public async Task Broadcasts_flow_both_ways_between_a_seed_client_and_v1_clients()
     {
         await using var server = await TestServer.StartAsync(Ct);

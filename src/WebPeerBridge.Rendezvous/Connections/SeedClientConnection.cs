@@ -120,7 +120,7 @@ internal sealed partial class SeedClientConnection(
             LogNotSeed(ConnectionId);
             // Not a seed client: it is told in plain text and closed (DESIGN.md).
             SetFinalError(ErrorCodes.HelloRequired,
-                "WebPeerBridge: expected a protocol v1 hello (a JSON line) or name;peer_port=<1-65535>.");
+                "Expected a protocol v1 hello (a JSON line) or name;peer_port=<1-65535>.");
             return false;
         }
 
