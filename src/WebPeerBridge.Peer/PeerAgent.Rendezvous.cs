@@ -97,7 +97,7 @@ public sealed partial class PeerAgent
             switch (state)
             {
                 case RendezvousState.Reconnecting when previous == RendezvousState.Online:
-                    _notices.Raise(NoticeKind.Error, $"Lost the rendezvous server; reconnecting. {detail}".TrimEnd());
+                    _notices.Raise(NoticeKind.Error, $"{detail ?? "Lost the rendezvous server."} Reconnecting…");
                     break;
                 case RendezvousState.Online when previous == RendezvousState.Reconnecting:
                     _notices.Raise(NoticeKind.Info, "Back online.");

@@ -108,6 +108,13 @@ public sealed partial class PeerAgent : IAsyncDisposable
     /// <summary>The direct conversation with <paramref name="peerName"/>, created when missing.</summary>
     public Conversation OpenDirect(string peerName)
     {
+        ArgumentNullException.ThrowIfNull(peerName);
+        if (_conversations.Find(peerName) is { } existing)
+        {
+            // Also a seed client's conversation, which may be keyed by its address rather than a name.
+            return existing;
+        }
+
         var check = TextRules.ValidateName(peerName);
         if (!check.IsValid)
         {

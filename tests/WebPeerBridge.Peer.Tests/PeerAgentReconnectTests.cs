@@ -85,5 +85,28 @@ public sealed class PeerAgentReconnectTests : IAsyncLifetime
         Assert.Equal(result.Message, agent.StateDetail);
     }
 
+    [Fact]
+    public async Task Agent_shows_new_broadcasts_after_the_server_lost_its_history()
+    {
+        await using var forgetful = await TestServer.StartAsync(":memory:");
+        var alice = await _agents.JoinAsync("alice", forgetful.Port);
+        var bob = await _agents.JoinAsync("bob", forgetful.Port);
+        foreach (var text in new[] { "one", "two", "three" })
+        {
+            await bob.BroadcastAsync(text, Ct);
+        }
+
+        await Eventually.HoldsAsync(() => Count(alice, "three") == 1, "alice has the first three", alice);
+
+        await forgetful.RestartAsync(); // numbering starts again at 1
+        await Eventually.HoldsAsync(() => alice.State == RendezvousState.Online && bob.State == RendezvousState.Online
+            && alice.Peers.Count == 1, "both are back", alice, bob);
+        await bob.BroadcastAsync("after the reset", Ct);
+
+        var after = await Eventually.MessageAsync(() => alice.Broadcast, m => m.Text == "after the reset", "alice shows it", alice);
+        Assert.Equal(1, after.Seq);
+        Assert.Contains(alice.Broadcast.Snapshot(), m => m.Kind == ChatMessageKind.System && m.Text.Contains("reset", StringComparison.Ordinal));
+    }
+
     private static int Count(PeerAgent agent, string text) => agent.Broadcast.Snapshot().Count(m => m.Text == text);
 }

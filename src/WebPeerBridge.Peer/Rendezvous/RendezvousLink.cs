@@ -287,14 +287,17 @@ internal sealed partial class RendezvousLink : IAsyncDisposable
                 _connection = connection;
             }
 
+            ConnectionOutcome? outcome = null;
             try
             {
-                return await SpeakAsync(connection, stop).ConfigureAwait(false);
+                outcome = await SpeakAsync(connection, stop).ConfigureAwait(false);
+                return outcome.Value;
             }
             catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
             {
                 var online = OnlineSession != 0;
-                return new ConnectionOutcome(online, online ? null : JoinErrors.Unreachable, $"Lost the rendezvous server: {ex.Message}");
+                outcome = new ConnectionOutcome(online, online ? null : JoinErrors.Unreachable, $"Lost the rendezvous server: {ex.Message}");
+                return outcome.Value;
             }
             finally
             {
@@ -305,7 +308,7 @@ internal sealed partial class RendezvousLink : IAsyncDisposable
                     if (_state == RendezvousState.Online && !stop.IsCancellationRequested)
                     {
                         _state = RendezvousState.Reconnecting;
-                        _detail = "Connection lost.";
+                        _detail = outcome?.Message ?? "Connection lost.";
                     }
                 }
 
