@@ -103,8 +103,8 @@ public sealed class ChatShellTests
         await bob.BroadcastAsync("hello all", Ct);
 
         cut.WaitForAssertion(() => Assert.Contains("hello all", cut.LogText(), StringComparison.Ordinal), TestNetwork.Timeout);
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[aria-label$=' unread']")), TestNetwork.Timeout);
         Assert.Equal(0, alice.Broadcast.Unread);
-        Assert.Empty(cut.FindAll("[aria-label$=' unread']"));
     }
 
     [Fact]

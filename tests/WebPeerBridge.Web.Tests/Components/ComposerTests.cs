@@ -20,7 +20,6 @@ public sealed class ComposerTests
         var alice = await chat.JoinAsync("alice", Ct);
         var cut = chat.Render<Composer>(p => p.Add(x => x.Agent, alice).Add(x => x.ConversationKey, Conversation.BroadcastKey));
 
-        var field = cut.FindByLabel("Message");
         await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("hello everyone"));
         await cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(Enter));
 
