@@ -39,8 +39,8 @@ public sealed partial class PeerAgent
                 var previous = _directory.Upsert(peer);
                 if (previous is null)
                 {
-                    AddSystemLine($"{peer.Name} joined.");
                     _notices.Raise(NoticeKind.Joined, $"{peer.Name} joined ({Endpoint(peer)})", peer.Name);
+                    AddSystemLine($"{peer.Name} joined.");
                 }
                 else
                 {
@@ -59,8 +59,8 @@ public sealed partial class PeerAgent
                         LeftReasons.Error => " (connection lost)",
                         _ => "",
                     };
-                    AddSystemLine($"{gone.Name} left{why}.");
                     _notices.Raise(NoticeKind.Left, $"{gone.Name} left{why}", gone.Name);
+                    AddSystemLine($"{gone.Name} left{why}.");
                     _changed.Notify();
                 }
 
@@ -92,7 +92,7 @@ public sealed partial class PeerAgent
             _reportedState = state;
         }
 
-        if (previous != state)
+        if (previous != state && Volatile.Read(ref _leaving) is null)
         {
             switch (state)
             {
@@ -102,15 +102,16 @@ public sealed partial class PeerAgent
                 case RendezvousState.Online when previous == RendezvousState.Reconnecting:
                     _notices.Raise(NoticeKind.Info, "Back online.");
                     break;
-                case RendezvousState.Closed when previous != RendezvousState.Connecting && _leaving is null:
+                case RendezvousState.Closed when previous != RendezvousState.Connecting:
                     _notices.Raise(NoticeKind.Error, $"Disconnected from the rendezvous server. {detail}".TrimEnd());
                     break;
             }
 
-            if (state == RendezvousState.Closed)
-            {
-                _broadcasts.FailAll(detail ?? "Not connected to the rendezvous server.");
-            }
+        }
+
+        if (previous != state && state == RendezvousState.Closed)
+        {
+            _broadcasts.FailAll(detail ?? "Not connected to the rendezvous server.");
         }
 
         _changed.Notify();

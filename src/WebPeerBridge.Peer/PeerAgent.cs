@@ -99,6 +99,9 @@ public sealed partial class PeerAgent : IAsyncDisposable
     /// <summary>Who dialed the open link with <paramref name="peerName"/>: both sides agree once a simultaneous dial has settled.</summary>
     internal string? OpenLinkDialer(string peerName) => _messaging.OpenLinkDialer(peerName);
 
+    /// <summary>For diagnostics in tests: every link with a socket.</summary>
+    internal string DescribeLinks() => _messaging.DescribeLinks();
+
     /// <summary>The direct conversation with <paramref name="peerName"/> (ignoring case), if there is one.</summary>
     public Conversation? FindDirect(string peerName) => _conversations.Find(peerName);
 
@@ -157,13 +160,14 @@ public sealed partial class PeerAgent : IAsyncDisposable
         }
 
         Volatile.Write(ref _listener, listener);
-        listener.Start(_messaging.AcceptAsync, AcceptSeedAsync);
+        listener.Start(_messaging.AcceptAsync, _messaging.AcceptSeedAsync);
         LogStarting(Name, listener.Port, TcpDialer.Describe(Options.RendezvousHost, Options.RendezvousPort));
         _changed.Notify();
 
         var result = await _rendezvous.StartAsync(listener.Port, cancellationToken).ConfigureAwait(false);
         if (!result.Success)
         {
+            Volatile.Write(ref _listener, null);
             await listener.DisposeAsync().ConfigureAwait(false);
             _changed.Notify();
         }
@@ -321,12 +325,5 @@ public sealed partial class PeerAgent : IAsyncDisposable
         {
             throw new OptionsValidationException(nameof(PeerAgentOptions), typeof(PeerAgentOptions), problems);
         }
-    }
-
-    // Seed links arrive with issue 8; until then a connection that does not speak v1 is closed.
-    private static async Task AcceptSeedAsync(FrameConnection connection, CancellationToken cancellationToken)
-    {
-        _ = cancellationToken;
-        await connection.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -57,6 +57,13 @@ public sealed class RendezvousOptions
     [Range(1024, 1024 * 1024 * 1024)]
     public int ClientQueueBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Says of one client that may be on their way at once (accepted, not yet written back to it as its <c>said</c>): more
+    /// wait unread, so that one client sending in bulk cannot fill everyone else's queue faster than it drains.
+    /// </summary>
+    [Range(1, 1024)]
+    public int MaxSaysInFlight { get; set; } = 16;
+
     /// <summary>How often connections are checked for the hello, idle and send timeouts.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -67,9 +67,16 @@ public sealed class PeerAgentDirectLinkTests : IAsyncLifetime
 
             Assert.All(dials, d => Assert.True(d.Success, d.Error));
             // Settled: one socket each, and both sides kept the same link (the one dialed by alice, who sorts first).
-            await Eventually.HoldsAsync(() => alice.LiveLinkCount == 1 && bob.LiveLinkCount == 1
-                && alice.OpenLinkDialer("bob") == "alice" && bob.OpenLinkDialer("alice") == "alice",
-                "each side keeps the same single link", alice, bob);
+            try
+            {
+                await Eventually.HoldsAsync(() => alice.LiveLinkCount == 1 && bob.LiveLinkCount == 1
+                    && alice.OpenLinkDialer("bob") == "alice" && bob.OpenLinkDialer("alice") == "alice",
+                    "each side keeps the same single link", alice, bob);
+            }
+            catch (TimeoutException)
+            {
+                Assert.Fail($"round {round}: {string.Join(", ", dials.Select(d => d.ToString()))}; alice live {alice.LiveLinkCount} dialer {alice.OpenLinkDialer("bob")} {alice.GetLinkState("bob")}; bob live {bob.LiveLinkCount} dialer {bob.OpenLinkDialer("alice")} {bob.GetLinkState("alice")}\nalice: {alice.DescribeLinks()}\nbob: {bob.DescribeLinks()}");
+            }
 
             var there = await alice.SendDirectAsync("bob", $"ping {round}", Ct);
             var back = await bob.SendDirectAsync("alice", $"pong {round}", Ct);

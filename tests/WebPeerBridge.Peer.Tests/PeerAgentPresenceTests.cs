@@ -37,26 +37,26 @@ public sealed class PeerAgentPresenceTests : IAsyncLifetime
     public async Task A_peer_that_leaves_disappears_from_the_list_with_a_notice()
     {
         var alice = await _agents.JoinAsync("alice", _server.Port);
-        var notices = new List<AgentNotice>();
-        using var subscription = alice.SubscribeNotices(n =>
+        var joined = new TaskCompletionSource<AgentNotice>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var left = new TaskCompletionSource<AgentNotice>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = alice.SubscribeNotices(n => _ = n.Kind switch
         {
-            lock (notices)
-            {
-                notices.Add(n);
-            }
+            NoticeKind.Joined => joined.TrySetResult(n),
+            NoticeKind.Left => left.TrySetResult(n),
+            _ => false,
         });
         var bob = await _agents.JoinAsync("bob", _server.Port);
-        await Eventually.HoldsAsync(() => alice.Peers.Count == 1, "alice lists bob", alice);
+
+        var joinedNotice = await joined.Task.WaitAsync(Timeouts.Await, TestContext.Current.CancellationToken);
+        Assert.Equal("bob", joinedNotice.PeerName);
+        Assert.Contains($"127.0.0.1:{bob.PeerPort}", joinedNotice.Text, StringComparison.Ordinal);
 
         await bob.LeaveAsync(TestContext.Current.CancellationToken);
 
-        await Eventually.HoldsAsync(() => alice.Peers.Count == 0, "bob is gone from alice's list", alice);
+        var leftNotice = await left.Task.WaitAsync(Timeouts.Await, TestContext.Current.CancellationToken);
+        Assert.Equal("bob", leftNotice.PeerName);
+        Assert.Empty(alice.Peers);
         Assert.Equal(RendezvousState.Closed, bob.State);
-        lock (notices)
-        {
-            Assert.Contains(notices, n => n.Kind == NoticeKind.Joined && n.PeerName == "bob" && n.Text.Contains($"127.0.0.1:{bob.PeerPort}", StringComparison.Ordinal));
-            Assert.Contains(notices, n => n.Kind == NoticeKind.Left && n.PeerName == "bob");
-        }
     }
 
     [Fact]

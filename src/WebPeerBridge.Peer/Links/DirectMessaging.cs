@@ -77,6 +77,15 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
 
     public IReadOnlyList<DirectLink> OpenLinks => _table.OpenLinks;
 
+    /// <summary>For diagnostics: every link with a socket.</summary>
+    public string DescribeLinks()
+    {
+        lock (_gate)
+        {
+            return string.Join("; ", _live.Select(l => $"{l} open={_table.TryGetOpen(l.PeerName, out var o) && ReferenceEquals(o, l)} done={l.Completion.IsCompleted}"));
+        }
+    }
+
     /// <summary>Who dialed the open link with <paramref name="peerName"/> (both sides agree once a race has settled).</summary>
     public string? OpenLinkDialer(string peerName) => _table.TryGetOpen(peerName, out var link) ? link.DialerName : null;
 
@@ -218,6 +227,21 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
 
         await RegisterAsync(new PeerLink(connection, name, dialerName: name, isOutgoing: false, _options, this, _time,
             _loggerFactory.CreateLogger<PeerLink>())).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The listener's handler for a connection whose first byte is not <c>{</c>: the seed client, which names itself
+    /// nowhere. It is the listed seed peer at that address when there is exactly one, else it is shown by its address.
+    /// </summary>
+    public async Task AcceptSeedAsync(FrameConnection connection, CancellationToken cancellationToken)
+    {
+        _ = cancellationToken;
+        var remote = connection.RemoteEndPoint;
+        var candidates = _directory.Peers
+            .Where(p => p.Protocol == PeerProtocols.Seed && string.Equals(p.Host, remote.Address.ToString(), StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        var name = candidates.Count == 1 ? candidates[0].Name : remote.ToString();
+        await RegisterAsync(NewSeedLink(connection, name, dialerName: name, isOutgoing: false)).ConfigureAwait(false);
     }
 
     /// <summary>Says bye on every link and closes them; no new links afterwards.</summary>
@@ -402,11 +426,37 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
         return new SendResult(true, id);
     }
 
+    private SeedLink NewSeedLink(FrameConnection connection, string name, string dialerName, bool isOutgoing) =>
+        new(connection, name, dialerName, isOutgoing, _options, this, _ids.NextSystem, _time, _loggerFactory.CreateLogger<SeedLink>());
+
+    /// <summary>Dials a listed seed client: no hello, the link is open as soon as TCP is.</summary>
+    private async Task<LinkResult> DialSeedAsync(PeerInfo peer)
+    {
+        var target = TcpDialer.Describe(peer.Host, peer.Port);
+        var dial = await TcpDialer.ConnectAsync(peer.Host, peer.Port, _options.ConnectTimeout, _time, _stopping.Token).ConfigureAwait(false);
+        if (dial.Socket is null)
+        {
+            LogDialFailed(target, dial.Error!);
+            return new LinkResult(false, peer.Name, $"Cannot link with {peer.Name} ({target}): {dial.Error}.");
+        }
+
+        var link = NewSeedLink(new FrameConnection(dial.Socket, _options.MaxPeerFrameBytes, _time), peer.Name, _ownName, isOutgoing: true);
+        await RegisterAsync(link).ConfigureAwait(false);
+        return _table.TryGetOpen(peer.Name, out var open)
+            ? new LinkResult(true, open.PeerName)
+            : new LinkResult(false, peer.Name, $"The link with {peer.Name} closed at once.");
+    }
+
     private async Task<LinkResult> DialAsync(string host, int port, PeerInfo? expected)
     {
         var target = TcpDialer.Describe(host, port);
         try
         {
+            if (expected is { Protocol: PeerProtocols.Seed })
+            {
+                return await DialSeedAsync(expected).ConfigureAwait(false);
+            }
+
             var handshake = await LinkHandshake.DialAsync(host, port, _ownName, _options, _time, _stopping.Token).ConfigureAwait(false);
             if (handshake.Connection is not { } connection)
             {
@@ -499,9 +549,13 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
 
         if (opened)
         {
+            // An incoming link comes from an ephemeral port: show where the peer listens when it is listed.
+            var where = _directory.Find(link.PeerName) is { } listed
+                ? TcpDialer.Describe(listed.Host, listed.Port)
+                : link.RemoteEndPoint.ToString();
             LogLinkOpened(link.PeerName, link.RemoteEndPoint.ToString(), link.IsOutgoing);
-            AddSystemLine(link.PeerName, $"Link opened ({link.RemoteEndPoint}).");
-            _notices.Raise(NoticeKind.LinkOpened, $"Link opened with {link.PeerName} ({link.RemoteEndPoint})", link.PeerName);
+            _notices.Raise(NoticeKind.LinkOpened, $"Link opened with {link.PeerName} ({where})", link.PeerName);
+            AddSystemLine(link.PeerName, $"Link opened ({where}).");
         }
 
         _changed.Notify();

@@ -4,7 +4,8 @@ namespace WebPeerBridge.Peer.Links;
 /// Which direct link is open with which peer: one per pair. When a second link with the same peer comes up (both
 /// dialed at once), the one dialed by the name that sorts first (ordinal, ignoring case) stays; both sides apply the same
 /// rule, so both keep the same link. Two links dialed by the same side: the newer stays (the dialer gave up on the old
-/// one). Also knows the current peer of <c>to_peer:</c>.
+/// one). With a seed client, the link it accepted stays (it sends only there). Also knows the current peer of
+/// <c>to_peer:</c>.
 /// </summary>
 internal sealed class LinkTable
 {
@@ -15,9 +16,17 @@ internal sealed class LinkTable
     private string? _current;
 
     /// <summary>Whether <paramref name="candidate"/> should replace <paramref name="existing"/> as the pair's link.</summary>
-    public static bool Prefer(DirectLink candidate, DirectLink existing) =>
-        string.Equals(candidate.DialerName, existing.DialerName, StringComparison.OrdinalIgnoreCase)
-        || string.Compare(candidate.DialerName, existing.DialerName, StringComparison.OrdinalIgnoreCase) < 0;
+    public static bool Prefer(DirectLink candidate, DirectLink existing)
+    {
+        if (!candidate.GivesReceipts || !existing.GivesReceipts)
+        {
+            // A seed client knows no such rule: once it has accepted our link it sends only on that one, so keep it.
+            return candidate.IsOutgoing || !existing.IsOutgoing;
+        }
+
+        return string.Equals(candidate.DialerName, existing.DialerName, StringComparison.OrdinalIgnoreCase)
+            || string.Compare(candidate.DialerName, existing.DialerName, StringComparison.OrdinalIgnoreCase) < 0;
+    }
 
     /// <summary>
     /// Adds <paramref name="link"/>. <c>Opened</c>: the peer had no open link before. <c>Loser</c>: the link to close

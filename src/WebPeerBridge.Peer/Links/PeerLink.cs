@@ -287,6 +287,16 @@ internal sealed partial class PeerLink : DirectLink
         try
         {
             await _connection.DisposeAsync().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Whatever closing the socket throws, the owner must hear that the link is gone.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogLoopFailed(ex, PeerName);
+        }
+
+        try
+        {
             LogClosed(PeerName, reason, unacked.Count);
             await _owner.OnLinkClosedAsync(this, reason, unacked).ConfigureAwait(false);
         }

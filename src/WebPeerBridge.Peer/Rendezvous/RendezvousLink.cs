@@ -301,7 +301,8 @@ internal sealed partial class RendezvousLink : IAsyncDisposable
                 lock (_gate)
                 {
                     _connection = null;
-                    if (_state == RendezvousState.Online)
+                    // When stopping, the state goes straight to closed: no "reconnecting" in between.
+                    if (_state == RendezvousState.Online && !stop.IsCancellationRequested)
                     {
                         _state = RendezvousState.Reconnecting;
                         _detail = "Connection lost.";

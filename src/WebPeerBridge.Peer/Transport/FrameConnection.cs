@@ -145,15 +145,28 @@ internal sealed class FrameConnection : IAsyncDisposable
         try
         {
             _writer.Dispose();
+            // Completing the writer flushes what a failed write left buffered: to a shut-down socket, which throws.
             await _output.CompleteAsync().ConfigureAwait(false);
-            await Input.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The bytes had nowhere to go.
         }
         finally
         {
             _writeGate.Release();
         }
 
-        await _stream.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await Input.CompleteAsync().ConfigureAwait(false);
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            // Closing a reset connection.
+        }
+
         _socket.Dispose();
         _aborted.Dispose();
     }

@@ -21,10 +21,15 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _closing = new();
     private readonly TaskCompletionSource<bool> _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _readLoopDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _paceGate = new();
     private long _queuedBytes;
+    private int _saysInFlight;
+    private TaskCompletionSource? _echoed;
     private long _lastReceived;
     private long _flushStarted;
     private int _closeRequested;
+    private int _started;
     private Outbound? _finalFrame;
     private Task? _writeLoop;
 
@@ -76,6 +81,12 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
     /// <summary>The address the server sees, IPv4-mapped IPv6 unmapped.</summary>
     protected string RemoteHost { get; }
 
+    /// <summary>
+    /// Whether the connection is to close. A read loop checks it before each frame: cancelling the pending read does not
+    /// stop one that still has frames buffered (a flooding client always has).
+    /// </summary>
+    protected bool IsCloseRequested => Volatile.Read(ref _closeRequested) != 0;
+
     /// <summary>Cancelled when the connection closes.</summary>
     protected CancellationToken Closing => _closing.Token;
 
@@ -88,6 +99,12 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
     /// <summary>Runs the connection until it closes; never throws.</summary>
     public async Task RunAsync(CancellationToken helloDeadline)
     {
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+        {
+            // Disposed (server shutdown) before it ran.
+            return;
+        }
+
         _writeLoop = Task.Run(() => WriteLoopGuardedAsync(_closing.Token), CancellationToken.None);
         try
         {
@@ -106,6 +123,7 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
         }
         finally
         {
+            _readLoopDone.TrySetResult();
             if (RegisteredName is not null)
             {
                 await Hub.LeaveAsync(this, LeaveReason, CancellationToken.None).ConfigureAwait(false);
@@ -163,6 +181,12 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
     /// <summary>Checks the timeouts; called by the server's sweep.</summary>
     public void Sweep()
     {
+        if (Volatile.Read(ref _closeRequested) != 0)
+        {
+            // Closing already (its write loop may stay stuck for a moment): judged once, logged once.
+            return;
+        }
+
         var flushStarted = Volatile.Read(ref _flushStarted);
         if (flushStarted != 0 && Time.GetElapsedTime(flushStarted) > Options.SendTimeout)
         {
@@ -221,14 +245,71 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _closeRequested, 1) == 0)
         {
+            TaskCompletionSource? echoed;
+            lock (_paceGate)
+            {
+                echoed = _echoed;
+                _echoed = null;
+            }
+
+            // A read loop waiting in PaceSayAsync sees the close; the writer may never write its echo now.
+            echoed?.TrySetResult();
             _outbox.Writer.TryComplete();
             // The read loop stops; the write loop drains what is queued (CloseAsync bounds how long).
             Input.CancelPendingRead();
         }
     }
 
-    // Bytes accounting for the dialects' write loops.
-    protected void Dequeued(in Outbound frame) => Interlocked.Add(ref _queuedBytes, -frame.Line.Length);
+    // Bytes accounting for the dialects' write loops; an echo of our own say lets the next one through (PaceSayAsync).
+    protected void Dequeued(in Outbound frame)
+    {
+        Interlocked.Add(ref _queuedBytes, -frame.Line.Length);
+        if (frame.Frame is Said said && string.Equals(said.From, RegisteredName, StringComparison.Ordinal))
+        {
+            TaskCompletionSource? echoed;
+            lock (_paceGate)
+            {
+                _saysInFlight = Math.Max(0, _saysInFlight - 1);
+                echoed = _echoed;
+                _echoed = null;
+            }
+
+            echoed?.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Waits until fewer than <see cref="RendezvousOptions.MaxSaysInFlight"/> of this client's says are on their way (not yet
+    /// written back to it as its <c>said</c>). Without it, one client pasting thousands of lines fills every other client's
+    /// queue faster than their write loops run, and the hub drops them all as slow consumers. A client that sends and
+    /// never reads waits here until the send timeout drops it (closing releases the wait).
+    /// </summary>
+    /// <returns>False when the connection is closing: the say is not handed over, and the read loop's next read ends.</returns>
+    protected async ValueTask<bool> PaceSayAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task echoed;
+            lock (_paceGate)
+            {
+                if (Volatile.Read(ref _closeRequested) != 0)
+                {
+                    return false;
+                }
+
+                if (_saysInFlight < Options.MaxSaysInFlight)
+                {
+                    _saysInFlight++;
+                    return true;
+                }
+
+                _echoed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                echoed = _echoed.Task;
+            }
+
+            await echoed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     protected async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
@@ -280,6 +361,11 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
 
         RequestClose();
         _registered.TrySetResult(false);
+        if (Interlocked.Exchange(ref _started, 1) == 0)
+        {
+            _readLoopDone.TrySetResult();
+        }
+
         var writeLoop = _writeLoop ?? Task.CompletedTask;
         try
         {
@@ -309,6 +395,10 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
         {
         }
 
+        // Closing from outside (server shutdown): the read loop may still be using Input; it ends now that Closing is
+        // cancelled and the socket shut down. Completing the pipes under it made its next read throw.
+        await _readLoopDone.Task.WaitAsync(TimeSpan.FromSeconds(5), Time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        writeLoop = _writeLoop ?? Task.CompletedTask;
         try
         {
             await writeLoop.ConfigureAwait(false);
@@ -317,8 +407,17 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
         {
         }
 
-        await Input.CompleteAsync().ConfigureAwait(false);
-        await Output.CompleteAsync().ConfigureAwait(false);
+        try
+        {
+            await Input.CompleteAsync().ConfigureAwait(false);
+            // Completing flushes what a failed write loop left behind: to a socket that is shut down or reset by now.
+            await Output.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            // Best effort: the peer is gone.
+        }
+
         Socket.Dispose();
         LogClosed(ConnectionId, RegisteredName);
     }

@@ -51,7 +51,7 @@ internal sealed partial class SeedClientConnection(
         var text = new StringBuilder();
         while (true)
         {
-            var result = await Input.ReadAsync(Closing).ConfigureAwait(false);
+            var result = await ReadWhatArrivedAsync(Closing).ConfigureAwait(false);
             var buffer = result.Buffer;
             if (result.IsCanceled || (buffer.IsEmpty && result.IsCompleted))
             {
@@ -100,7 +100,7 @@ internal sealed partial class SeedClientConnection(
         {
             try
             {
-                first = await Input.ReadAsync(linked.Token).ConfigureAwait(false);
+                first = await ReadWhatArrivedAsync(linked.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (helloDeadline.IsCancellationRequested && !Closing.IsCancellationRequested)
             {
@@ -120,7 +120,7 @@ internal sealed partial class SeedClientConnection(
             LogNotSeed(ConnectionId);
             // Not a seed client: it is told in plain text and closed (DESIGN.md).
             SetFinalError(ErrorCodes.HelloRequired,
-                "WebPeerBridge: expected a protocol v1 hello (a JSON line) or name;peer_port=<1-65535>.");
+                "Expected a protocol v1 hello (a JSON line) or name;peer_port=<1-65535>.");
             return false;
         }
 
@@ -128,6 +128,23 @@ internal sealed partial class SeedClientConnection(
         var hello = new Hello(Hello.CurrentVersion, _requestedName, port);
         await Hub.RegisterAsync(this, hello, RemoteHost, Closing).ConfigureAwait(false);
         return await Registered.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One read as the seed means it: all that arrived together, as one large <c>recv()</c> returns it. A pipe read stops
+    /// at the end of its buffer segment (4 KiB, less when the segment is partly used), which cut a 4,000-character text
+    /// of multi-byte characters into several broadcasts; so read on while the socket has bytes waiting.
+    /// </summary>
+    private async ValueTask<ReadResult> ReadWhatArrivedAsync(CancellationToken cancellationToken)
+    {
+        var result = await Input.ReadAsync(cancellationToken).ConfigureAwait(false);
+        while (!result.IsCompleted && !result.IsCanceled && result.Buffer.Length < Options.MaxFrameBytes && Socket.Available > 0)
+        {
+            Input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+            result = await Input.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
     }
 
     private async ValueTask SayAsync(string line)
@@ -144,7 +161,10 @@ internal sealed partial class SeedClientConnection(
             return;
         }
 
-        await Hub.SayAsync(this, null, text, Closing).ConfigureAwait(false);
+        if (await PaceSayAsync(Closing).ConfigureAwait(false))
+        {
+            await Hub.SayAsync(this, null, text, Closing).ConfigureAwait(false);
+        }
     }
 
     protected override async Task WriteLoopAsync(ChannelReader<Outbound> outbox, CancellationToken cancellationToken)

@@ -48,7 +48,7 @@ internal static class SeedNotices
 
     /// <summary>
     /// Appends <paramref name="notice"/> to <paramref name="writes"/> as one or more whole lines of at most
-    /// <see cref="MaxWriteBytes"/> bytes each, newline included, cut only between UTF-8 characters.
+    /// <see cref="MaxWriteBytes"/> bytes each, newline included, cut between lines where it can and only between UTF-8 characters.
     /// </summary>
     public static void Split(string notice, List<byte[]> writes)
     {
@@ -57,12 +57,23 @@ internal static class SeedNotices
         do
         {
             var length = Math.Min(bytes.Length - start, MaxWriteBytes - 1);
+            var skip = 0;
             if (start + length < bytes.Length)
             {
-                // Back up to the first byte of a character (continuation bytes are 10xxxxxx).
-                while (length > 0 && (bytes[start + length] & 0xC0) == 0x80)
+                // Cut after a whole line when there is one (the seed shows each read as a line: a peer's line cut in two
+                // shows its peer port cut in two), else before the first byte of a character (continuation bytes are 10xxxxxx).
+                var eol = bytes.AsSpan(start, length + 1).LastIndexOf((byte)'\n');
+                if (eol >= 0)
                 {
-                    length--;
+                    length = eol;
+                    skip = 1;
+                }
+                else
+                {
+                    while (length > 0 && (bytes[start + length] & 0xC0) == 0x80)
+                    {
+                        length--;
+                    }
                 }
             }
 
@@ -70,7 +81,7 @@ internal static class SeedNotices
             bytes.AsSpan(start, length).CopyTo(piece);
             piece[length] = (byte)'\n';
             writes.Add(piece);
-            start += length;
+            start += length + skip;
         }
         while (start < bytes.Length);
     }

@@ -31,7 +31,7 @@ internal sealed partial class V1ClientConnection(
             return;
         }
 
-        while (true)
+        while (!IsCloseRequested)
         {
             var result = await reader.ReadAsync(Closing).ConfigureAwait(false);
             if (result.IsEndOfStream)
@@ -136,7 +136,10 @@ internal sealed partial class V1ClientConnection(
             return;
         }
 
-        await Hub.SayAsync(this, say.Id, text, Closing).ConfigureAwait(false);
+        if (await PaceSayAsync(Closing).ConfigureAwait(false))
+        {
+            await Hub.SayAsync(this, say.Id, text, Closing).ConfigureAwait(false);
+        }
     }
 
     private static (string Code, string Message)? Validate(Hello hello)

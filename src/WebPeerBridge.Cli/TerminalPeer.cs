@@ -1,0 +1,111 @@
+using Microsoft.Extensions.Logging;
+using WebPeerBridge.Peer;
+using WebPeerBridge.Peer.Commands;
+
+namespace WebPeerBridge.Cli;
+
+/// <summary>
+/// A peer driven by lines of text: joins, prints events as they happen, and carries out each line read. Works as well
+/// with a terminal as with pipes; the end of the input means leave.
+/// </summary>
+internal sealed class TerminalPeer(CliArguments arguments, TextReader input, TerminalOutput output, ILoggerFactory loggerFactory)
+{
+    /// <summary>Exit codes: 0 after leaving, 1 when joining failed.</summary>
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var options = new PeerAgentOptions
+        {
+            Name = arguments.Name,
+            RendezvousHost = arguments.ServerHost,
+            RendezvousPort = arguments.ServerPort,
+            PeerPortMin = arguments.PortMin,
+            PeerPortMax = arguments.PortMax,
+            BindAddress = arguments.BindAddress,
+            AdvertisedHost = arguments.AdvertisedHost,
+        };
+
+        var agent = new PeerAgent(options, loggerFactory);
+        await using (agent.ConfigureAwait(false))
+        {
+            output.Line($"* joining {arguments.ServerHost}:{arguments.ServerPort} as {arguments.Name}…");
+            var joined = await agent.StartAsync(cancellationToken).ConfigureAwait(false);
+            if (!joined.Success)
+            {
+                output.Line($"! could not join: {joined.Message} ({joined.ErrorCode})");
+                return 1;
+            }
+
+            using var printer = new EventPrinter(agent, output);
+            var self = agent.Self!;
+            output.Line($"* joined as {self.Name} ({self.Host}:{self.Port}); {Describe(agent)}. Type /help for the commands.");
+            printer.Start();
+
+            await ReadLinesAsync(agent, cancellationToken).ConfigureAwait(false);
+            await agent.LeaveAsync(CancellationToken.None).ConfigureAwait(false);
+            output.Line("* left");
+        }
+
+        return 0;
+    }
+
+    private async Task ReadLinesAsync(PeerAgent agent, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            string? line;
+            try
+            {
+                // Console.In reads synchronously whatever the API: read on the pool, so that Ctrl+C need not wait for Enter.
+                line = await Task.Run(input.ReadLine, CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (line is null)
+            {
+                return; // end of input: leave
+            }
+
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            var command = PeerCommandParser.Parse(line);
+            if (command is QuitCommand or CloseCommand)
+            {
+                return;
+            }
+
+            var result = await agent.ExecuteAsync(line, cancellationToken).ConfigureAwait(false);
+            if (!result.Success)
+            {
+                output.Line($"! {result.Message}");
+            }
+            else if (result.Message is { } message)
+            {
+                if (command is HelpCommand or ListPeersCommand)
+                {
+                    output.Lines(message);
+                }
+                else
+                {
+                    output.Line($"* {message}");
+                }
+            }
+
+            if (agent.State == RendezvousState.Closed)
+            {
+                return;
+            }
+        }
+    }
+
+    private static string Describe(PeerAgent agent) => agent.Peers.Count switch
+    {
+        0 => "nobody else is online",
+        _ => $"online: {string.Join(", ", agent.Peers.Select(p => $"{p.Name} ({p.Host}:{p.Port})"))}",
+    };
+}

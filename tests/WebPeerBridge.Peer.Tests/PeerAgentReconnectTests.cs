@@ -1,0 +1,89 @@
+using WebPeerBridge.Peer.Conversations;
+using WebPeerBridge.Peer.Tests.Support;
+
+namespace WebPeerBridge.Peer.Tests;
+
+public sealed class PeerAgentReconnectTests : IAsyncLifetime
+{
+    private readonly Agents _agents = new();
+    private readonly string _historyPath = Path.Combine(Path.GetTempPath(), $"wpb-peer-tests-{Guid.NewGuid():N}.db");
+    private TestServer _server = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() => _server = await TestServer.StartAsync(_historyPath);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _agents.DisposeAsync();
+        await _server.DisposeAsync();
+        foreach (var file in new[] { _historyPath, _historyPath + "-wal", _historyPath + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Agent_reconnects_after_a_server_restart_and_shows_each_broadcast_exactly_once()
+    {
+        // alice comes back later than bob, so that what bob says meanwhile reaches her only through the resync.
+        var alice = await _agents.JoinAsync("alice", _server.Port, o =>
+        {
+            o.ReconnectMinDelay = TimeSpan.FromMilliseconds(1500);
+            o.ReconnectMaxDelay = TimeSpan.FromMilliseconds(1500);
+        });
+        var bob = await _agents.JoinAsync("bob", _server.Port);
+        var said = new List<string>();
+
+        async Task SayAsync(int from, int to)
+        {
+            for (var i = from; i <= to; i++)
+            {
+                var text = $"message {i}";
+                said.Add(text);
+                var result = await bob.BroadcastAsync(text, Ct);
+                Assert.True(result.Accepted, result.Error);
+            }
+        }
+
+        await SayAsync(1, 5);
+        await Eventually.HoldsAsync(() => Count(alice, "message 5") == 1, "alice has the first five", alice);
+
+        await _server.StopAsync();
+        await Eventually.HoldsAsync(() => alice.State == RendezvousState.Reconnecting && bob.State == RendezvousState.Reconnecting,
+            "both see the server gone", alice, bob);
+        await SayAsync(6, 10); // queued by bob while the server is down
+
+        await _server.RestartAsync();
+        await Eventually.HoldsAsync(() => bob.State == RendezvousState.Online, "bob is back", bob);
+        await SayAsync(11, 15);
+        await Eventually.HoldsAsync(() => alice.State == RendezvousState.Online, "alice is back by herself", alice);
+        await SayAsync(16, 20);
+
+        await Eventually.HoldsAsync(() => said.All(t => Count(alice, t) >= 1), "alice has every broadcast", alice);
+        await Eventually.HoldsAsync(() => bob.Broadcast.Snapshot().Count(m => m.IsOwn && m.State == DeliveryState.Delivered) == said.Count,
+            "every one of bob's broadcasts is delivered", bob);
+        Assert.All(said, t => Assert.Equal(1, Count(alice, t)));
+        Assert.All(said, t => Assert.Equal(1, Count(bob, t)));
+        var seqs = alice.Broadcast.Snapshot().Where(m => m.Kind == ChatMessageKind.Chat).Select(m => m.Seq!.Value).ToList();
+        Assert.Equal(seqs.Order(), seqs);
+        Assert.Equal(seqs.Distinct().Count(), seqs.Count);
+    }
+
+    [Fact]
+    public async Task Agent_whose_server_is_down_at_first_connect_reports_unreachable_and_stops()
+    {
+        await _server.StopAsync();
+        var agent = _agents.Create(Agents.Options("alice", _server.Port));
+
+        var result = await agent.StartAsync(Ct).WaitAsync(Timeouts.Await, Ct);
+
+        Assert.False(result.Success);
+        Assert.Equal(JoinErrors.Unreachable, result.ErrorCode);
+        Assert.Contains("refused", result.Message, StringComparison.Ordinal);
+        Assert.Equal(RendezvousState.Closed, agent.State);
+        Assert.Equal(result.Message, agent.StateDetail);
+    }
+
+    private static int Count(PeerAgent agent, string text) => agent.Broadcast.Snapshot().Count(m => m.Text == text);
+}

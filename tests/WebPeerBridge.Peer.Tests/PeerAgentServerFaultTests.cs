@@ -1,0 +1,83 @@
+using WebPeerBridge.Peer.Conversations;
+using WebPeerBridge.Peer.Tests.Support;
+
+namespace WebPeerBridge.Peer.Tests;
+
+/// <summary>What the agent does when the server misbehaves, against a hand-written server.</summary>
+public sealed class PeerAgentServerFaultTests : IAsyncLifetime
+{
+    private readonly Agents _agents = new();
+    private FakeRendezvous _server = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public ValueTask InitializeAsync()
+    {
+        _server = new FakeRendezvous("""[{"name":"carol","host":"127.0.0.1","port":1,"since":"2026-01-01T00:00:00Z"}]""");
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _agents.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Agent_pings_after_the_ping_interval_and_leaves_a_silent_server_to_reconnect_with_its_resume_token()
+    {
+        var alice = await _agents.JoinAsync("alice", _server.Port, o => o.PingInterval = TimeSpan.FromMilliseconds(200));
+        var hello = await _server.NextAsync("hello");
+        Assert.False(hello.TryGetProperty("resume", out var none) && none.ValueKind != System.Text.Json.JsonValueKind.Null);
+
+        await _server.NextAsync("ping");
+        // No pong ever comes: after three intervals of silence the agent reconnects by itself.
+        var again = await _server.NextAsync("hello");
+
+        Assert.Equal("t1", again.GetProperty("resume").GetString());
+        Assert.Equal(0, again.GetProperty("since").GetInt64());
+        await Eventually.HoldsAsync(() => alice.State == RendezvousState.Online, "alice is online again", alice);
+    }
+
+    [Fact]
+    public async Task Broadcast_refused_by_the_server_shows_failed_with_its_reason()
+    {
+        _server.Reply = line => line.GetProperty("type").GetString() == "say"
+            ? $$"""{"type":"error","code":"text_too_long","message":"Too long for this server.","id":"{{line.GetProperty("id").GetString()}}"}"""
+            : null;
+        var alice = await _agents.JoinAsync("alice", _server.Port);
+
+        var sent = await alice.BroadcastAsync("a long story", Ct);
+
+        var failed = await Eventually.MessageAsync(() => alice.Broadcast, m => m.Id == sent.MessageId && m.State == DeliveryState.Failed,
+            "the broadcast is failed", alice);
+        Assert.Equal("Too long for this server.", failed.Error);
+    }
+
+    [Fact]
+    public async Task Joined_for_a_listed_name_updates_it_in_place()
+    {
+        var alice = await _agents.JoinAsync("alice", _server.Port);
+        await _server.NextAsync("hello");
+        Assert.Equal(1, Assert.Single(alice.Peers).Port);
+
+        await _server.SendAsync("""{"type":"joined","peer":{"name":"dave","host":"127.0.0.1","port":3,"since":"2026-01-01T00:00:00Z"}}""");
+        await _server.SendAsync("""{"type":"joined","peer":{"name":"Carol","host":"10.0.0.7","port":2,"since":"2026-01-01T00:00:00Z"}}""");
+
+        await Eventually.HoldsAsync(() => alice.Peers.Count == 2 && alice.Peers[0].Port == 2, "carol moved", alice);
+        Assert.Equal(["Carol", "dave"], alice.Peers.Select(p => p.Name));
+        Assert.Equal("10.0.0.7", alice.Peers[0].Host);
+    }
+
+    [Fact]
+    public async Task Hello_carries_the_advertised_host_and_the_peer_port()
+    {
+        var alice = await _agents.JoinAsync("alice", _server.Port, o => o.AdvertisedHost = "192.168.1.20");
+
+        var hello = await _server.NextAsync("hello");
+
+        Assert.Equal("192.168.1.20", hello.GetProperty("host").GetString());
+        Assert.Equal(alice.PeerPort, hello.GetProperty("peerPort").GetInt32());
+        Assert.Equal(1, hello.GetProperty("version").GetInt32());
+    }
+}
