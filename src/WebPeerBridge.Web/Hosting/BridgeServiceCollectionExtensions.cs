@@ -44,6 +44,8 @@ internal static class BridgeServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<SessionRegistry>>()));
+        // Registered after the embedded server, so it stops first: agents say bye while the server still listens.
+        services.AddHostedService<SessionShutdownService>();
         services.AddScoped<CurrentSession>();
         services.AddScoped<ThemeState>();
         services.AddScoped<ClientClock>();
@@ -57,7 +59,8 @@ internal static class BridgeServiceCollectionExtensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices(config =>
         {
-            config.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;
+            // Top centre: clear of the composer and the send button at the bottom, and of the drawer on phones.
+            config.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.TopCenter;
             config.SnackbarConfiguration.PreventDuplicates = false;
             config.SnackbarConfiguration.MaxDisplayedSnackbars = 4;
             config.SnackbarConfiguration.VisibleStateDuration = 4000;

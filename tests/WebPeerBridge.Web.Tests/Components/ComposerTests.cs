@@ -20,7 +20,6 @@ public sealed class ComposerTests
         var alice = await chat.JoinAsync("alice", Ct);
         var cut = chat.Render<Composer>(p => p.Add(x => x.Agent, alice).Add(x => x.ConversationKey, Conversation.BroadcastKey));
 
-        var field = cut.FindByLabel("Message");
         await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("hello everyone"));
         await cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(Enter));
 
@@ -164,5 +163,31 @@ public sealed class ComposerTests
         var again = chat.Render<Composer>(p => p.Add(x => x.Agent, alice).Add(x => x.ConversationKey, Conversation.BroadcastKey));
 
         Assert.Equal("half a thought", again.FindByLabel("Message").GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task Up_in_an_empty_box_brings_back_what_I_sent_and_down_goes_forward_again()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        var cut = chat.Render<Composer>(p => p.Add(x => x.Agent, alice).Add(x => x.ConversationKey, Conversation.BroadcastKey));
+        foreach (var text in new[] { "first", "second" })
+        {
+            await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync(text));
+            await cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(Enter));
+        }
+
+        string Shown() => cut.FindByLabel("Message").GetAttribute("value") ?? "";
+        var up = new KeyboardEventArgs { Key = "ArrowUp" };
+        var down = new KeyboardEventArgs { Key = "ArrowDown" };
+
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(up));
+        Assert.Equal("second", Shown());
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(up));
+        Assert.Equal("first", Shown());
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(down));
+        Assert.Equal("second", Shown());
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(down));
+        Assert.Equal("", Shown());
     }
 }

@@ -45,4 +45,21 @@ public sealed class ConversationViewTests
         await view.InvokeAsync(() => view.FindByLabel("Message").InputAsync("typed while offline"));
         Assert.Equal("typed while offline", view.FindByLabel("Message").GetAttribute("value"));
     }
+
+    [Fact]
+    public async Task An_agent_that_is_closed_for_good_offers_to_join_again()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        var leaving = false;
+        var view = chat.Render<ConversationView>(p => p.Add(x => x.Agent, alice).Add(x => x.ConversationKey, Conversation.BroadcastKey)
+            .Add(x => x.OnLeave, () => leaving = true));
+
+        await alice.LeaveAsync(Ct);
+
+        view.WaitForAssertion(() => Assert.Contains("You are no longer connected to the chat", view.Find("[role=alert]").TextContent, StringComparison.Ordinal),
+            TestNetwork.Timeout);
+        await view.ClickAsync("Join again");
+        Assert.True(leaving);
+    }
 }

@@ -176,4 +176,16 @@ public sealed class WebHostTests
 
         Assert.Contains("PeerPortMin", error.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_unknown_address_is_a_404_page()
+    {
+        await using var app = new BridgeAppFactory();
+        using var client = app.CreateClient();
+
+        using var response = await client.SendAsync(PageRequest("/no/such/page"), Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("text/html", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+    }
 }
