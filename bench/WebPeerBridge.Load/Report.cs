@@ -25,8 +25,8 @@ internal static class Report
         }
 
         output.WriteLine();
-        output.WriteLine("| target | send rate | delivered | deliveries/s | vs relay | p50 | p90 | p99 | max | server CPU | tool CPU |");
-        output.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        output.WriteLine("| target | send rate | delivered | deliveries/s | vs relay | p50 | p90 | p99 | max | server CPU | µs CPU per delivery | tool CPU |");
+        output.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (var i = 0; i < scenario.Rates.Count; i++)
         {
             var relayPhase = relay is not null && i < relay.Phases.Count ? relay.Phases[i] : null;
@@ -34,13 +34,13 @@ internal static class Report
             {
                 if (i >= r.Phases.Count)
                 {
-                    output.WriteLine(F($"| {Name(r.Target)} | {FanoutRunner.Describe(scenario.Rates[i])} | not run | | | | | | | | |"));
+                    output.WriteLine(F($"| {Name(r.Target)} | {FanoutRunner.Describe(scenario.Rates[i])} | not run | | | | | | | | | |"));
                     continue;
                 }
 
                 var p = r.Phases[i];
                 var rate = p.Rate == 0 ? "closed loop" : F($"{p.Rate:N0}/s (sent {p.SentPerSecond:N0}/s)");
-                output.WriteLine(F($"| {Name(r.Target)} | {rate} | {p.Delivered:N0}/{p.Expected:N0}{(p.Stalled ? " stalled" : "")} | {p.DeliveredPerSecond:N0} | {Ratio(p.DeliveredPerSecond, relayPhase?.DeliveredPerSecond)} | {p.Latency.P50:0.0} ms | {p.Latency.P90:0.0} ms | {p.Latency.P99:0.0} ms | {p.Latency.Max:0.0} ms | {Seconds(p.ServerCpu)} | {p.ToolCpu.TotalSeconds:0.0} s |"));
+                output.WriteLine(F($"| {Name(r.Target)} | {rate} | {p.Delivered:N0}/{p.Expected:N0}{(p.Stalled ? " stalled" : "")} | {p.DeliveredPerSecond:N0} | {Ratio(p.DeliveredPerSecond, relayPhase?.DeliveredPerSecond)} | {p.Latency.P50:0.0} ms | {p.Latency.P90:0.0} ms | {p.Latency.P99:0.0} ms | {p.Latency.Max:0.0} ms | {Seconds(p.ServerCpu)} | {PerDelivery(p.ServerCpu, p.Delivered)} | {p.ToolCpu.TotalSeconds:0.0} s |"));
             }
         }
 
@@ -84,6 +84,9 @@ internal static class Report
         baseline is { } b && b > 0 ? (value / b).ToString("0.00", s_culture) + "x" : "";
 
     private static string Kb(double? bytes) => bytes is { } b ? (b / 1024).ToString("N1", s_culture) + " KB" : "n/a";
+
+    private static string PerDelivery(TimeSpan? time, long deliveries) =>
+        time is { } t && deliveries > 0 ? (t.TotalMicroseconds / deliveries).ToString("0.00", s_culture) : "n/a";
 
     private static string Seconds(TimeSpan? time) => time is { } t ? t.TotalSeconds.ToString("0.0", s_culture) + " s" : "n/a";
 

@@ -16,6 +16,7 @@ internal sealed class ComparisonRunner(ComparisonOptions options, TextWriter out
     public async Task<IReadOnlyList<FanoutResult>> RunAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(options.WorkDirectory);
+        var loadBefore = LoadAverage();
         var results = new List<FanoutResult>();
         AgentsResult? agents = null;
         foreach (var target in options.Targets)
@@ -36,6 +37,7 @@ internal sealed class ComparisonRunner(ComparisonOptions options, TextWriter out
         }
 
         output.WriteLine();
+        output.WriteLine($"Machine load average (1, 5, 15 min) before: {loadBefore}; after: {LoadAverage()}; {Environment.ProcessorCount} cores.");
         Report.WriteComparison(output, options.Scenario, results);
         if (agents is not null)
         {
@@ -77,6 +79,19 @@ internal sealed class ComparisonRunner(ComparisonOptions options, TextWriter out
                 return ChildProcess.Start(options.InspircdPath, ["--nofork", "--nopid", "--runasroot", "--config", config], log);
             default:
                 throw new ArgumentOutOfRangeException(nameof(target));
+        }
+    }
+
+    // Other work on the machine skews every figure: the report states it.
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
         }
     }
 
