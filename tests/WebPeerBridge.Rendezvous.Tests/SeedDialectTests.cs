@@ -139,6 +139,26 @@ public sealed class SeedDialectTests
         Assert.Equal(text, said.Text);
     }
 
+    [Fact]
+    public async Task A_seed_text_over_4000_characters_is_refused_with_a_plain_text_notice_and_not_relayed()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        var (alice, _) = await server.JoinAsync("alice", 40001, Ct);
+        await using var bob = await JoinSeedAsync(server, "bob", 4321);
+        await alice.NextAsync<Joined>(Ct);
+
+        await bob.SendAsync(new string('a', 4001), Ct);
+
+        var notice = await bob.NextLineAsync(Ct);
+        Assert.StartsWith("[WebPeerBridge]", notice, StringComparison.Ordinal);
+        Assert.Contains("4000", notice, StringComparison.Ordinal);
+        // Still online, and the long text was not relayed: the next said alice gets is bob's next text.
+        await bob.SendAsync("shorter then", Ct);
+        var said = await alice.NextAsync<Said>(Ct);
+        Assert.Equal(("bob", "shorter then"), (said.From, said.Text));
+        Assert.Equal("bob: shorter then", await bob.NextLineAsync(Ct));
+    }
+
     [Theory]
     [InlineData("close")]
     [InlineData("server_close")]
@@ -220,6 +240,8 @@ public sealed class SeedDialectTests
     [InlineData("", "guest")]
     [InlineData("!!!", "guest")]
     [InlineData("名前 テスト", "名前_テスト")]
+    [InlineData("two\nlines", "two_lines")]
+    [InlineData("tab\tbed\u0000", "tab_bed")]
     [InlineData("abcdefghijabcdefghijabcdefghijabcdefghij", "abcdefghijabcdefghijabcdefghijab")]
     public async Task A_seed_name_is_adapted_not_refused_and_the_first_notice_says_the_name_it_got(string requested, string expected)
     {
@@ -230,6 +252,7 @@ public sealed class SeedDialectTests
         await using var _ = seed;
 
         Assert.Contains($"You joined as {expected}", first, StringComparison.Ordinal);
+        Assert.EndsWith("peer port 4321.", first, StringComparison.Ordinal);
         // Told what it asked for when the name changed (not for spaces trimmed off its ends).
         Assert.Equal(expected != requested.Trim(), first.Contains("asked for", StringComparison.Ordinal));
         var joined = await alice.NextAsync<Joined>(Ct);

@@ -25,9 +25,17 @@ internal static class SeedNotices
     {
         var builder = new StringBuilder();
         builder.Append(CultureInfo.InvariantCulture, $"[WebPeerBridge] Welcome! You joined as {welcome.You.Name}");
-        if (!string.Equals(requestedName.Trim(), welcome.You.Name, StringComparison.Ordinal))
+        // Control characters shown as spaces: a newline in the asked-for name would cut this line in two.
+        var asked = string.Create(requestedName.Length, requestedName, (span, name) =>
         {
-            builder.Append(CultureInfo.InvariantCulture, $" (you asked for \"{requestedName.Trim()}\")");
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = char.IsControl(name[i]) ? ' ' : name[i];
+            }
+        }).Trim();
+        if (!string.Equals(asked, welcome.You.Name, StringComparison.Ordinal))
+        {
+            builder.Append(CultureInfo.InvariantCulture, $" (you asked for \"{asked}\")");
         }
 
         builder.Append(CultureInfo.InvariantCulture, $", peer port {welcome.You.Port}.\n");
