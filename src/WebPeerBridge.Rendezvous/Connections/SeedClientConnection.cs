@@ -16,7 +16,7 @@ namespace WebPeerBridge.Rendezvous.Connections;
 /// The classroom's original client (DESIGN.md, "Seed compatibility"): it registers with <c>name;peer_port=N</c>,
 /// says each read as one message, and reads plain-text notices. Its fragility sets the rules: we never close its
 /// socket (on EOF its reader spins forever) except at shutdown or overflow, it gets no idle timeout (TCP keepalive
-/// finds a dead one), and every write is whole lines of at most 2,048 bytes, spaced apart.
+/// finds a dead one), and every write is whole lines of at most 1,024 bytes (half its read), spaced apart.
 /// </summary>
 internal sealed partial class SeedClientConnection(
     string connectionId, Socket socket, PipeReader input, RendezvousHub hub, RendezvousOptions options, TimeProvider time,
@@ -108,7 +108,7 @@ internal sealed partial class SeedClientConnection(
             }
         }
 
-        var buffer = first.Buffer.Slice(0, Math.Min(first.Buffer.Length, SeedNotices.MaxWriteBytes));
+        var buffer = first.Buffer.Slice(0, Math.Min(first.Buffer.Length, SeedNotices.SeedReadBytes));
         var raw = new UTF8Encoding(false, false).GetString(buffer.ToArray());
         Input.AdvanceTo(first.Buffer.End);
 
@@ -198,7 +198,7 @@ internal sealed partial class SeedClientConnection(
                 }
             }
 
-            // One write: whole lines, at most 2,048 bytes.
+            // One write: whole lines, at most SeedNotices.MaxWriteBytes.
             var size = 0;
             while (next < pieces.Count && size + pieces[next].Length <= SeedNotices.MaxWriteBytes)
             {

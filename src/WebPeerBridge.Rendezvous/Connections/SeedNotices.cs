@@ -6,21 +6,36 @@ namespace WebPeerBridge.Rendezvous.Connections;
 
 /// <summary>
 /// The plain-text notices a seed client shows, and the rule that turns one notice into writes it can read:
-/// each at most 2,048 bytes (its <c>recv(2048)</c>), ending in a newline, and cut only between UTF-8 characters
+/// each at most 1,024 bytes (half its <c>recv(2048)</c>), ending in a newline, and cut only between UTF-8 characters
 /// (a cut inside one makes its <c>decode('utf-8')</c> throw, which silences the client for good).
 /// </summary>
 internal static class SeedNotices
 {
-    /// <summary>The seed client's read size.</summary>
-    public const int MaxWriteBytes = 2048;
+    /// <summary>The seed client's read size: its <c>recv(2048)</c>.</summary>
+    public const int SeedReadBytes = 2048;
+
+    /// <summary>
+    /// Largest write: half a seed read, so that two writes that meet in one read (a reader late by one write interval, as on
+    /// a busy machine) still fit it whole. At 2,048 bytes the read took the first write and the start of the next, cut
+    /// anywhere, perhaps inside a character.
+    /// </summary>
+    public const int MaxWriteBytes = SeedReadBytes / 2;
 
     public static string Welcome(Welcome welcome, string requestedName)
     {
         var builder = new StringBuilder();
         builder.Append(CultureInfo.InvariantCulture, $"[WebPeerBridge] Welcome! You joined as {welcome.You.Name}");
-        if (!string.Equals(requestedName.Trim(), welcome.You.Name, StringComparison.Ordinal))
+        // Control characters shown as spaces: a newline in the asked-for name would cut this line in two.
+        var asked = string.Create(requestedName.Length, requestedName, (span, name) =>
         {
-            builder.Append(CultureInfo.InvariantCulture, $" (you asked for \"{requestedName.Trim()}\")");
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = char.IsControl(name[i]) ? ' ' : name[i];
+            }
+        }).Trim();
+        if (!string.Equals(asked, welcome.You.Name, StringComparison.Ordinal))
+        {
+            builder.Append(CultureInfo.InvariantCulture, $" (you asked for \"{asked}\")");
         }
 
         builder.Append(CultureInfo.InvariantCulture, $", peer port {welcome.You.Port}.\n");
