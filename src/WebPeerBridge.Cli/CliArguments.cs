@@ -11,7 +11,8 @@ internal sealed record CliArguments(
     int PortMax,
     string BindAddress,
     string? AdvertisedHost,
-    bool Verbose)
+    bool Verbose,
+    bool Demo = false)
 {
     public const string Usage = """
         WebPeerBridge terminal peer
@@ -23,6 +24,7 @@ internal sealed record CliArguments(
           --port-range <min-max>   where the peer listener takes a port (default 40000-40999)
           --bind <address>         the address the peer listener binds (default 0.0.0.0)
           --advertise-host <host>  the host others should dial, when not the address the server sees
+          --demo                   demo peer: greet newcomers, echo direct messages, read no input; stop with Ctrl+C or SIGTERM
           --verbose                log to standard error
           --help                   this text
 
@@ -39,6 +41,7 @@ internal sealed record CliArguments(
         var bind = "0.0.0.0";
         string? advertised = null;
         var verbose = false;
+        var demo = false;
 
         for (var i = 0; i < args.Count; i++)
         {
@@ -51,6 +54,12 @@ internal sealed record CliArguments(
             if (arg == "--verbose")
             {
                 verbose = true;
+                continue;
+            }
+
+            if (arg == "--demo")
+            {
+                demo = true;
                 continue;
             }
 
@@ -100,7 +109,7 @@ internal sealed record CliArguments(
             return null;
         }
 
-        return new CliArguments(name, host, port, min, max, bind, advertised, verbose);
+        return new CliArguments(name, host, port, min, max, bind, advertised, verbose, demo);
     }
 
     private static bool TrySplitEndpoint(string value, out string host, out int port)

@@ -40,7 +40,15 @@ internal sealed class TerminalPeer(CliArguments arguments, TextReader input, Ter
             output.Line($"* joined as {self.Name} ({self.Host}:{self.Port}); {Describe(agent)}. Type /help for the commands.");
             printer.Start();
 
-            await ReadLinesAsync(agent, cancellationToken).ConfigureAwait(false);
+            if (arguments.Demo)
+            {
+                await DemoPeer.RunAsync(agent, output, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await ReadLinesAsync(agent, cancellationToken).ConfigureAwait(false);
+            }
+
             await agent.LeaveAsync(CancellationToken.None).ConfigureAwait(false);
             output.Line("* left");
         }

@@ -88,6 +88,12 @@ public sealed class TerminalProcess : IAsyncDisposable
     public Task<string> WaitForLineAsync(string contains) =>
         WaitForLineAsync(line => line.Contains(contains, StringComparison.Ordinal), $"'{contains}' appears");
 
+    /// <summary>The process id, for signals.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>Closes standard input: the end of file a process started without input sees.</summary>
+    public void CloseInput() => _process.StandardInput.Close();
+
     /// <summary>Closes standard input (end of file) and waits for the process to exit; returns its exit code.</summary>
     public async Task<int> CloseInputAndWaitAsync()
     {
