@@ -11,7 +11,8 @@ public sealed class ReconnectTests(BrowserFixture fixture) : BrowserTest(fixture
     [Fact]
     public Task A_rendezvous_restart_shows_reconnecting_then_online_and_loses_nothing() => RunAsync(async () =>
     {
-        var history = Path.Combine(Path.GetTempPath(), $"wpb-e2e-{Guid.NewGuid():N}.db");
+        var history = TempFiles.NewHistoryPath();
+        AfterTest(() => TempFiles.DeleteHistory(history));
         var server = Own(await TestServer.StartAsync(history));
         var app = Own(await BridgeApp.StartExternalAsync(server.Port));
         var alice = await OpenBrowserAsync(app, "alice");
@@ -47,10 +48,5 @@ public sealed class ReconnectTests(BrowserFixture fixture) : BrowserTest(fixture
         await carol.JoinAsync("carol");
         await Expect(Line(carol.BroadcastLog, "said before the restart")).ToContainTextAsync("alice");
         await Expect(Line(carol.BroadcastLog, "said while the server was away")).ToContainTextAsync("alice");
-        await server.StopAsync();
-        foreach (var file in new[] { history, history + "-wal", history + "-shm" })
-        {
-            File.Delete(file);
-        }
     });
 }

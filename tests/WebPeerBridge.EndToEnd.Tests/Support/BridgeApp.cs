@@ -37,7 +37,7 @@ public sealed class BridgeApp : WebApplicationFactory<Program>
     /// <summary>Starts the app with its own rendezvous server.</summary>
     public static Task<BridgeApp> StartEmbeddedAsync()
     {
-        var history = Path.Combine(Path.GetTempPath(), $"wpb-e2e-{Guid.NewGuid():N}.db");
+        var history = TempFiles.NewHistoryPath();
         return StartAsync(new()
         {
             ["Rendezvous:Port"] = "0",
@@ -63,8 +63,16 @@ public sealed class BridgeApp : WebApplicationFactory<Program>
         settings["Urls"] = "";
 
         var app = new BridgeApp(settings, historyPath);
-        app.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        app.StartServer();
+        try
+        {
+            app.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+            app.StartServer();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
 
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         app.BaseUrl = new Uri(addresses.Single().Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
@@ -96,10 +104,7 @@ public sealed class BridgeApp : WebApplicationFactory<Program>
         await base.DisposeAsync();
         if (_historyPath is not null)
         {
-            foreach (var file in new[] { _historyPath, _historyPath + "-wal", _historyPath + "-shm" })
-            {
-                File.Delete(file);
-            }
+            TempFiles.DeleteHistory(_historyPath);
         }
     }
 }

@@ -11,6 +11,7 @@ public abstract class BrowserTest(BrowserFixture fixture) : IAsyncDisposable
     private readonly List<BrowserUser> _users = [];
     private readonly List<IAsyncDisposable> _owned = [];
     private readonly List<(string Name, Func<string> Read)> _diagnostics = [];
+    private readonly List<Action> _cleanups = [];
 
     protected IBrowser Browser => fixture.Browser;
 
@@ -29,6 +30,9 @@ public abstract class BrowserTest(BrowserFixture fixture) : IAsyncDisposable
         _owned.Add(resource);
         return resource;
     }
+
+    /// <summary>Runs <paramref name="cleanup"/> when the test ends, after everything it owns is disposed.</summary>
+    protected void AfterTest(Action cleanup) => _cleanups.Add(cleanup);
 
     /// <summary>Adds text to the failure report (a terminal peer's transcript).</summary>
     protected void AddDiagnostics(string name, Func<string> read) => _diagnostics.Add((name, read));
@@ -69,6 +73,11 @@ public abstract class BrowserTest(BrowserFixture fixture) : IAsyncDisposable
         for (var i = _owned.Count - 1; i >= 0; i--)
         {
             await _owned[i].DisposeAsync();
+        }
+
+        foreach (var cleanup in _cleanups)
+        {
+            cleanup();
         }
 
         GC.SuppressFinalize(this);

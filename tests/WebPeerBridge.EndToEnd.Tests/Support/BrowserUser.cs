@@ -56,7 +56,8 @@ public sealed partial class BrowserUser : IAsyncDisposable
     public async Task SaveArtifactsAsync(string folder)
     {
         var prefix = Path.Combine(folder, Label);
-        await File.WriteAllLinesAsync(prefix + "-console.log", _console, TestContext.Current.CancellationToken);
+        // Not the test's token: after a timeout it is cancelled, and the report matters most then.
+        await File.WriteAllLinesAsync(prefix + "-console.log", _console, CancellationToken.None);
         try
         {
             await Page.ScreenshotAsync(new PageScreenshotOptions { Path = prefix + ".png", FullPage = true, Timeout = 10_000 });
