@@ -49,6 +49,42 @@ public sealed class PeerAgentSeedLinkTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_accepted_seed_link_says_it_opened_before_its_first_message()
+    {
+        var alice = await _agents.JoinAsync("alice", _server.Port);
+        var conversation = alice.OpenDirect("zoe"); // as the web app does when its user clicks Message
+        // A slow listener of notices (the web app's run on the circuit): the link's first message must still come after
+        // the line that says the link opened. Bounded: when the message cannot arrive while the notice is raised, it goes on.
+        using var messageArrived = new ManualResetEventSlim();
+        using var watchMessages = conversation.Subscribe(() =>
+        {
+            if (conversation.Snapshot().Any(m => m.Kind == ChatMessageKind.Chat))
+            {
+                messageArrived.Set();
+            }
+        });
+        using var slowListener = alice.SubscribeNotices(notice =>
+        {
+            if (notice.Kind == NoticeKind.LinkOpened)
+            {
+                messageArrived.Wait(TimeSpan.FromMilliseconds(500), Ct);
+            }
+        });
+        using var seed = new TcpClient();
+        await seed.ConnectAsync(IPAddress.Loopback, alice.PeerPort, Ct);
+
+        // The seed's conn: sends nothing; its first bytes are its user's first to_peer:, read along with the link.
+        await seed.GetStream().WriteAsync("to_peer:hello from tkinter"u8.ToArray(), Ct);
+
+        await Eventually.MessageAsync(() => alice.FindDirect("zoe"), m => m.Text == "hello from tkinter", "the first message arrives", alice);
+        var lines = conversation.Snapshot();
+        Assert.Equal(2, lines.Count);
+        Assert.Equal(ChatMessageKind.System, lines[0].Kind);
+        Assert.StartsWith("Link opened", lines[0].Text, StringComparison.Ordinal);
+        Assert.Equal("hello from tkinter", lines[1].Text);
+    }
+
+    [Fact]
     public async Task A_character_cut_between_two_reads_arrives_whole()
     {
         var alice = await _agents.JoinAsync("alice", _server.Port);

@@ -150,6 +150,19 @@ internal sealed partial class DirectMessaging
         }
 
         var (opened, loser) = registered;
+        if (opened)
+        {
+            // Announced before the link starts reading: an accepted seed link already holds its first message, which
+            // must not come before the line that says the link opened. An incoming link comes from an ephemeral port:
+            // show where the peer listens when it is listed.
+            var where = _directory.Find(link.PeerName) is { } listed
+                ? TcpDialer.Describe(listed.Host, listed.Port)
+                : link.RemoteEndPoint.ToString();
+            LogLinkOpened(link.PeerName, link.RemoteEndPoint.ToString(), link.IsOutgoing);
+            _notices.Raise(NoticeKind.LinkOpened, $"Link opened with {link.PeerName} ({where})", link.PeerName);
+            AddSystemLine(link.PeerName, $"Link opened ({where}).");
+        }
+
         link.Start();
         foreach (var waiter in waiters ?? [])
         {
@@ -165,17 +178,6 @@ internal sealed partial class DirectMessaging
         if (!ReferenceEquals(loser, link))
         {
             _table.MarkCurrent(link.PeerName);
-        }
-
-        if (opened)
-        {
-            // An incoming link comes from an ephemeral port: show where the peer listens when it is listed.
-            var where = _directory.Find(link.PeerName) is { } listed
-                ? TcpDialer.Describe(listed.Host, listed.Port)
-                : link.RemoteEndPoint.ToString();
-            LogLinkOpened(link.PeerName, link.RemoteEndPoint.ToString(), link.IsOutgoing);
-            _notices.Raise(NoticeKind.LinkOpened, $"Link opened with {link.PeerName} ({where})", link.PeerName);
-            AddSystemLine(link.PeerName, $"Link opened ({where}).");
         }
 
         _changed.Notify();

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Bunit;
 using WebPeerBridge.Peer;
 using WebPeerBridge.Peer.Conversations;
@@ -26,6 +28,27 @@ public sealed class ConversationViewTests
         await bob.LeaveAsync(Ct);
 
         cut.WaitForAssertion(() => Assert.Contains("Offline", cut.Find("header").TextContent, StringComparison.Ordinal), TestNetwork.Timeout);
+    }
+
+    [Fact]
+    public async Task A_classic_client_that_typed_close_shows_offline_with_its_direct_link_still_open()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        using var seedListener = new TcpListener(IPAddress.Loopback, 0);
+        seedListener.Start();
+        var seedPort = ((IPEndPoint)seedListener.LocalEndpoint).Port;
+        var alice = await chat.JoinAsync("alice", Ct);
+        var zoe = await chat.Network.JoinClassicClientAsync("zoe", seedPort, Ct);
+        await Signals.UntilAsync(alice, () => alice.Peers.Any(p => p.Name == "zoe"), Ct);
+        Assert.True((await alice.SendDirectAsync("zoe", "hi zoë", Ct)).Accepted);
+        using var link = await seedListener.AcceptSocketAsync(Ct).AsTask().WaitAsync(TestNetwork.Timeout, Ct);
+        var cut = chat.Render<ConversationView>(p => p.Add(x => x.Agent, alice).Add(x => x.ConversationKey, "zoe"));
+
+        await zoe.SendAsync("close"u8.ToArray(), SocketFlags.None, Ct); // leaves the server, keeps its links
+
+        cut.WaitForAssertion(() => Assert.Contains("Offline from the chat server · direct link still open", cut.Find("header").TextContent,
+            StringComparison.Ordinal), TestNetwork.Timeout);
+        Assert.Equal(DirectLinkState.Open, alice.GetLinkState("zoe"));
     }
 
     [Fact]

@@ -46,6 +46,25 @@ public sealed class PeerListTests
     }
 
     [Fact]
+    public async Task The_classic_client_badge_sits_on_the_address_line_and_leaves_the_name_its_room()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        var cut = chat.Render<PeerList>(p => p.Add(x => x.Agent, alice));
+
+        await chat.Network.JoinClassicClientAsync("Zoë_Smith", 5556, Ct);
+
+        cut.WaitForAssertion(() =>
+        {
+            var row = cut.Find("li[aria-label='Zoë_Smith']");
+            Assert.Null(row.QuerySelector(".wpb-peer-name .wpb-badge-classic"));
+            var addressLine = row.QuerySelector(".wpb-peer-sub")!;
+            Assert.Contains("127.0.0.1:5556", addressLine.TextContent, StringComparison.Ordinal);
+            Assert.NotNull(addressLine.QuerySelector(".wpb-badge-classic"));
+        }, TestNetwork.Timeout);
+    }
+
+    [Fact]
     public async Task Message_asks_to_open_the_conversation_with_that_peer()
     {
         await using var chat = await ChatHarness.StartAsync(Ct);
