@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -59,13 +58,13 @@ public sealed class BridgeApp : WebApplicationFactory<Program>
         settings["Bridge:PeerPortMin"] = PeerPortMin.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Bridge:PeerPortMax"] = PeerPortMax.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Logging:LogLevel:Default"] = "Warning";
-        // The app's own Urls (0.0.0.0:5080) give way to the loopback socket below.
-        settings["Urls"] = "";
+        // A free loopback port instead of the app's LAN default (0.0.0.0:5080).
+        settings["Urls"] = "http://127.0.0.1:0";
 
         var app = new BridgeApp(settings, historyPath);
         try
         {
-            app.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+            app.UseKestrel();
             app.StartServer();
         }
         catch
@@ -75,7 +74,7 @@ public sealed class BridgeApp : WebApplicationFactory<Program>
         }
 
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        app.BaseUrl = new Uri(addresses.Single().Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        app.BaseUrl = new Uri(addresses.Single());
         if (app.Services.GetService<RendezvousServer>() is { } embedded)
         {
             var endpoint = await embedded.WaitUntilListeningAsync(TestContext.Current.CancellationToken).WaitAsync(UiTimeouts.Default);
