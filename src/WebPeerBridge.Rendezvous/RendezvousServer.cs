@@ -148,8 +148,9 @@ public sealed partial class RendezvousServer : BackgroundService
     {
         var connectionId = "c" + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var helloDeadline = new CancellationTokenSource(_options.HelloTimeout, _time);
+        // Zero-byte reads: an idle connection holds no read buffer until bytes arrive.
         var input = PipeReader.Create(new NetworkStream(socket, ownsSocket: false),
-            new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024));
+            new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, useZeroByteReads: true));
         try
         {
             var dialect = await PeekDialectAsync(input, helloDeadline.Token).ConfigureAwait(false);

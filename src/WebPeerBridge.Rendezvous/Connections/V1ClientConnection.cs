@@ -189,12 +189,21 @@ internal sealed partial class V1ClientConnection(
 
     protected override async Task WriteLoopAsync(ChannelReader<Outbound> outbox, CancellationToken cancellationToken)
     {
+        using var writer = new FrameWriter(Output);
         while (await outbox.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
             // Batch: everything queued goes out in one flush, up to 64 KiB at a time.
             while (Output.UnflushedBytes < 64 * 1024 && outbox.TryRead(out var frame))
             {
-                Output.Write(frame.Line.Span);
+                if (frame.Line.IsEmpty)
+                {
+                    writer.Write(frame.Frame);
+                }
+                else
+                {
+                    Output.Write(frame.Line.Span);
+                }
+
                 Dequeued(frame);
             }
 

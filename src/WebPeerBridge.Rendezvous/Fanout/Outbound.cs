@@ -9,4 +9,7 @@ namespace WebPeerBridge.Rendezvous.Fanout;
 internal readonly record struct Outbound(Frame Frame, ReadOnlyMemory<byte> Line)
 {
     public static Outbound Of(Frame frame) => new(frame, Protocol.Serialization.FrameCodec.ToLine(frame));
+
+    /// <summary>A frame for one receiver, which serializes it itself (<see cref="Line"/> is empty).</summary>
+    public static Outbound Unrendered(Frame frame) => new(frame, ReadOnlyMemory<byte>.Empty);
 }

@@ -135,7 +135,9 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
         var welcome = new Welcome(peer, token, [.. _presence.Online], history.Entries, history.Skipped > 0 ? history.Skipped : null);
         var member = new Member(client, peer, token);
         AddMember(member);
-        client.Accept(peer, Outbound.Of(welcome));
+        // Serialized by the connection's write loop straight into its socket buffer: a welcome is for one client only,
+        // and with a thousand peers listed it is large enough that an array of its own would land on the large object heap.
+        client.Accept(peer, Outbound.Unrendered(welcome));
         LogRegistered(client.ConnectionId, peer.Name, peer.Host, peer.Port, client.Protocol, resumed);
 
         if (!resumed || moved)
