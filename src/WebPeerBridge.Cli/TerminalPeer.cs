@@ -24,35 +24,57 @@ internal sealed class TerminalPeer(CliArguments arguments, TextReader input, Ter
             AdvertisedHost = arguments.AdvertisedHost,
         };
 
-        var agent = new PeerAgent(options, loggerFactory);
-        await using (agent.ConfigureAwait(false))
+        for (var attempt = 1; ; attempt++)
         {
-            output.Line($"* joining {arguments.ServerHost}:{arguments.ServerPort} as {arguments.Name}…");
-            var joined = await agent.StartAsync(cancellationToken).ConfigureAwait(false);
-            if (!joined.Success)
+            var agent = new PeerAgent(options, loggerFactory);
+            await using (agent.ConfigureAwait(false))
             {
+                output.Line($"* joining {arguments.ServerHost}:{arguments.ServerPort} as {arguments.Name}…");
+                var joined = await agent.StartAsync(cancellationToken).ConfigureAwait(false);
+                if (joined.Success)
+                {
+                    return await RunJoinedAsync(agent, cancellationToken).ConfigureAwait(false);
+                }
+
                 output.Line($"! could not join: {joined.Message} ({joined.ErrorCode})");
+                // A demo peer is a service: started beside its server (docker compose), it waits for it to come up.
+                if (!arguments.Demo || joined.ErrorCode != JoinErrors.Unreachable || cancellationToken.IsCancellationRequested)
+                {
+                    return 1;
+                }
+            }
+
+            var delay = TimeSpan.FromSeconds(Math.Min(10, attempt));
+            output.Line($"* retrying in {delay.TotalSeconds:0} s");
+            try
+            {
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
                 return 1;
             }
+        }
+    }
 
-            using var printer = new EventPrinter(agent, output);
-            var self = agent.Self!;
-            output.Line($"* joined as {self.Name} ({self.Host}:{self.Port}); {Describe(agent)}. Type /help for the commands.");
-            printer.Start();
+    private async Task<int> RunJoinedAsync(PeerAgent agent, CancellationToken cancellationToken)
+    {
+        using var printer = new EventPrinter(agent, output);
+        var self = agent.Self!;
+        output.Line($"* joined as {self.Name} ({self.Host}:{self.Port}); {Describe(agent)}. Type /help for the commands.");
+        printer.Start();
 
-            if (arguments.Demo)
-            {
-                await DemoPeer.RunAsync(agent, output, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await ReadLinesAsync(agent, cancellationToken).ConfigureAwait(false);
-            }
-
-            await agent.LeaveAsync(CancellationToken.None).ConfigureAwait(false);
-            output.Line("* left");
+        if (arguments.Demo)
+        {
+            await DemoPeer.RunAsync(agent, output, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await ReadLinesAsync(agent, cancellationToken).ConfigureAwait(false);
         }
 
+        await agent.LeaveAsync(CancellationToken.None).ConfigureAwait(false);
+        output.Line("* left");
         return 0;
     }
 

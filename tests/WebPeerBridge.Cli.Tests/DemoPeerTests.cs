@@ -76,6 +76,23 @@ public sealed class DemoPeerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Demo_peer_started_before_its_server_waits_for_it_and_joins()
+    {
+        // As docker compose starts it: beside a server that is not listening yet.
+        await _server.StopAsync();
+        await using var demo = StartDemo();
+        await demo.WaitForLineAsync("* retrying in");
+
+        await _server.RestartAsync();
+
+        await demo.WaitForLineAsync("* joined as demo");
+        await demo.WaitForLineAsync("* demo mode"); // greeting from here on
+        var alice = await _agents.JoinAsync("alice", _server.Port);
+        await Eventually.MessageAsync(() => alice.Broadcast, m => m.From == "demo" && m.Text.StartsWith("Welcome, alice!", StringComparison.Ordinal),
+            "the demo peer greets alice", alice);
+    }
+
+    [Fact]
     public void Demo_switch_parses_with_the_compose_files_options()
     {
         var arguments = CliArguments.Parse(
