@@ -60,11 +60,7 @@ public sealed class LinkTableTests
     {
         public override bool GivesReceipts => true;
 
-        public override Task Completion => Task.CompletedTask;
-
-        public override void Start()
-        {
-        }
+        protected override Task ReadLoopAsync() => Task.CompletedTask;
 
         public override Task<bool> SendAsync(string id, string text, DateTimeOffset at, CancellationToken cancellationToken) => Task.FromResult(true);
 

@@ -26,11 +26,29 @@ internal abstract class DirectLink(string peerName, string dialerName, bool isOu
     /// <summary>The peer acknowledges each message (v1); a seed client does not.</summary>
     public abstract bool GivesReceipts { get; }
 
-    /// <summary>Completes when the link is closed and its socket released.</summary>
-    public abstract Task Completion { get; }
+    private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _started;
 
-    /// <summary>Starts reading.</summary>
-    public abstract void Start();
+    /// <summary>Completes when the link is closed and its socket released.</summary>
+    public Task Completion => _completed.Task;
+
+    /// <summary>Whether <see cref="Start"/> ran.</summary>
+    protected bool IsStarted => Volatile.Read(ref _started) != 0;
+
+    /// <summary>Starts reading (once), on the thread pool: no loop may capture a caller's context.</summary>
+    public void Start()
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 0)
+        {
+            _ = Task.Run(ReadLoopAsync, CancellationToken.None);
+        }
+    }
+
+    /// <summary>The dialect's read loop; it cleans up after itself and then calls <see cref="MarkCompleted"/>.</summary>
+    protected abstract Task ReadLoopAsync();
+
+    /// <summary>The link is closed and its socket released.</summary>
+    protected void MarkCompleted() => _completed.TrySetResult();
 
     /// <summary>Writes one message; false when the link is closed or the write failed.</summary>
     public abstract Task<bool> SendAsync(string id, string text, DateTimeOffset at, CancellationToken cancellationToken);

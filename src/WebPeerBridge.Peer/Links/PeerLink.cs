@@ -23,10 +23,8 @@ internal sealed partial class PeerLink : DirectLink
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (PendingDm Message, ITimer Timer)> _pending = new(StringComparer.Ordinal);
-    private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string? _closeReason;
     private bool _closed;
-    private int _started;
 
     public PeerLink(FrameConnection connection, string peerName, string dialerName, bool isOutgoing, PeerAgentOptions options,
         IPeerLinkOwner owner, TimeProvider time, ILogger logger)
@@ -40,16 +38,6 @@ internal sealed partial class PeerLink : DirectLink
     }
 
     public override bool GivesReceipts => true;
-
-    public override Task Completion => _completed.Task;
-
-    public override void Start()
-    {
-        if (Interlocked.Exchange(ref _started, 1) == 0)
-        {
-            _ = Task.Run(ReadLoopAsync, CancellationToken.None);
-        }
-    }
 
     public override async Task<bool> SendAsync(string id, string text, DateTimeOffset at, CancellationToken cancellationToken)
     {
@@ -105,7 +93,7 @@ internal sealed partial class PeerLink : DirectLink
         }
 
         _connection.Abort();
-        if (Volatile.Read(ref _started) == 0)
+        if (!IsStarted)
         {
             // Never started: nobody else will release the socket.
             await FinishAsync(reason).ConfigureAwait(false);
@@ -115,7 +103,7 @@ internal sealed partial class PeerLink : DirectLink
         await Completion.ConfigureAwait(false);
     }
 
-    private async Task ReadLoopAsync()
+    protected override async Task ReadLoopAsync()
     {
         var reason = "The connection was lost.";
         try
@@ -308,7 +296,7 @@ internal sealed partial class PeerLink : DirectLink
         }
         finally
         {
-            _completed.TrySetResult();
+            MarkCompleted();
         }
     }
 

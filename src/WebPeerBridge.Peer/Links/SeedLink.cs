@@ -26,10 +26,8 @@ internal sealed partial class SeedLink : DirectLink
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
-    private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string? _closeReason;
     private long _lastWrite;
-    private int _started;
     private int _finished;
 
     public SeedLink(FrameConnection connection, string peerName, string dialerName, bool isOutgoing, PeerAgentOptions options,
@@ -45,16 +43,6 @@ internal sealed partial class SeedLink : DirectLink
     }
 
     public override bool GivesReceipts => false;
-
-    public override Task Completion => _completed.Task;
-
-    public override void Start()
-    {
-        if (Interlocked.Exchange(ref _started, 1) == 0)
-        {
-            _ = Task.Run(ReadLoopAsync, CancellationToken.None);
-        }
-    }
 
     public override async Task<bool> SendAsync(string id, string text, DateTimeOffset at, CancellationToken cancellationToken)
     {
@@ -89,7 +77,7 @@ internal sealed partial class SeedLink : DirectLink
         // The seed dialect has no bye: closing the socket is all there is.
         Interlocked.CompareExchange(ref _closeReason, reason, null);
         _connection.Abort();
-        if (Volatile.Read(ref _started) == 0)
+        if (!IsStarted)
         {
             await FinishAsync(reason).ConfigureAwait(false);
             return;
@@ -120,7 +108,7 @@ internal sealed partial class SeedLink : DirectLink
     internal static IEnumerable<string> Split(string chunk) =>
         chunk.Split(Marker).Where(piece => !string.IsNullOrWhiteSpace(piece));
 
-    private async Task ReadLoopAsync()
+    protected override async Task ReadLoopAsync()
     {
         var reason = "The connection was lost.";
         var input = _connection.Input;
@@ -217,7 +205,7 @@ internal sealed partial class SeedLink : DirectLink
         }
         finally
         {
-            _completed.TrySetResult();
+            MarkCompleted();
         }
     }
 
