@@ -16,4 +16,13 @@ public static class ErrorCodes
     public const string UnsupportedVersion = "unsupported_version";
     public const string IdleTimeout = "idle_timeout";
     public const string SlowConsumer = "slow_consumer";
+
+    /// <summary>A peer link whose dialer cannot prove the name it claims; the link closes.</summary>
+    public const string Unverified = "unverified";
+
+    /// <summary>A per-address or overall limit was reached; the connection closes.</summary>
+    public const string TooMany = "too_many";
+
+    /// <summary>The server cannot store a broadcast now: that <c>say</c> is refused with its id; the link stays.</summary>
+    public const string Unavailable = "unavailable";
 }

@@ -6,7 +6,8 @@ namespace WebPeerBridge.Protocol.Frames;
 /// <param name="Port">Its peer listener's port.</param>
 /// <param name="Since">When it joined.</param>
 /// <param name="Protocol"><see cref="PeerProtocols.V1"/> or <see cref="PeerProtocols.Seed"/>: how to talk to it.</param>
-public sealed record PeerInfo(string Name, string Host, int Port, DateTimeOffset Since, string Protocol = PeerProtocols.V1);
+/// <param name="Key">The fingerprint of its link certificate, as it registered it; null when it registered none.</param>
+public sealed record PeerInfo(string Name, string Host, int Port, DateTimeOffset Since, string Protocol = PeerProtocols.V1, string? Key = null);
 
 /// <summary>Values of <see cref="PeerInfo.Protocol"/>.</summary>
 public static class PeerProtocols

@@ -33,6 +33,13 @@ internal sealed class BridgeOptions
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan GracePeriod { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// The web app's data folder (sessions, their keys and conversations; the Data Protection key ring), relative to the
+    /// content root unless absolute. A volume in docker-compose.yml.
+    /// </summary>
+    [Required]
+    public string DataPath { get; set; } = "data";
+
     /// <summary>Most agents (people) the bridge hosts at once.</summary>
     [Range(1, 100_000)]
     public int MaxAgents { get; set; } = 200;
