@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using WebPeerBridge.Peer.Commands;
 using WebPeerBridge.Peer.Conversations;
+using WebPeerBridge.Peer.Identity;
 using WebPeerBridge.Peer.Links;
 using WebPeerBridge.Peer.Notices;
 using WebPeerBridge.Peer.Presence;
@@ -50,6 +51,8 @@ public sealed partial class PeerAgent : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
+        _ownsIdentity = options.Identity is null;
+        Identity = options.Identity ?? PeerIdentity.Create(options.Name, timeProvider);
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<PeerAgent>();
         _time = timeProvider ?? TimeProvider.System;
@@ -62,6 +65,11 @@ public sealed partial class PeerAgent : IAsyncDisposable
     }
 
     public PeerAgentOptions Options { get; }
+
+    /// <summary>This agent's link key and certificate, kept for its life (see <see cref="PeerAgentOptions.Identity"/>).</summary>
+    public PeerIdentity Identity { get; }
+
+    private readonly bool _ownsIdentity;
 
     /// <summary>The registered name.</summary>
     public string Name => Options.Name;
@@ -270,6 +278,11 @@ public sealed partial class PeerAgent : IAsyncDisposable
         await _messaging.DisposeAsync().ConfigureAwait(false);
         await _rendezvous.DisposeAsync().ConfigureAwait(false);
         _broadcasts.Dispose();
+        if (_ownsIdentity)
+        {
+            Identity.Dispose();
+        }
+
         LogDisposed(Name);
     }
 

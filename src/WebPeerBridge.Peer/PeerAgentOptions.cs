@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using WebPeerBridge.Peer.Identity;
 using WebPeerBridge.Protocol;
 
 namespace WebPeerBridge.Peer;
@@ -64,6 +65,13 @@ public sealed class PeerAgentOptions
     /// <summary>Largest frame accepted from the rendezvous server (a welcome may carry much history).</summary>
     [Range(256, 64 * 1024 * 1024)]
     public int MaxServerFrameBytes { get; set; } = ProtocolLimits.MaxServerFrameBytes;
+
+    /// <summary>
+    /// The agent's link identity (key and certificate). Null: the agent makes a new one and disposes it with itself;
+    /// given: the caller keeps it (a browser session's agent keeps its key across reloads and bridge restarts) and
+    /// disposes it.
+    /// </summary>
+    public PeerIdentity? Identity { get; set; }
 
     /// <summary>Gap between two messages written to a seed client's link, so that its reader sees them apart.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
