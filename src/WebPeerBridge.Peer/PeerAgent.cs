@@ -57,10 +57,10 @@ public sealed partial class PeerAgent : IAsyncDisposable
         _logger = _loggerFactory.CreateLogger<PeerAgent>();
         _time = timeProvider ?? TimeProvider.System;
         _conversations = new ConversationStore(options.HistoryCapPerConversation);
-        _rendezvous = new RendezvousLink(options, new RendezvousEvents(this),
+        _rendezvous = new RendezvousLink(options, Identity.Key, new RendezvousEvents(this),
             new ExponentialBackoffPolicy(options.ReconnectMinDelay, options.ReconnectMaxDelay), _time, _loggerFactory.CreateLogger<RendezvousLink>());
         _broadcasts = new BroadcastStream(_conversations.Broadcast, options.Name, _ids, _rendezvous, _time);
-        _messaging = new DirectMessaging(options.Name, options, _conversations, _directory, _ids, _notices, _changed, _time, _loggerFactory);
+        _messaging = new DirectMessaging(options, Identity, _conversations, _directory, _ids, _notices, _changed, _time, _loggerFactory);
         _commands = new CommandExecutor(this);
     }
 
@@ -141,6 +141,12 @@ public sealed partial class PeerAgent : IAsyncDisposable
     /// <summary>The state of the direct link with <paramref name="peerName"/>.</summary>
     public DirectLinkState GetLinkState(string peerName) => _messaging.GetState(peerName);
 
+    /// <summary>
+    /// Whether messages with <paramref name="peerName"/> cannot be proven to be that peer's: its open link is plain v1
+    /// or a classic client's, or, with none open, the directory lists it without a key. Verified peers need no badge.
+    /// </summary>
+    public bool IsUnverified(string peerName) => _messaging.IsUnverified(peerName);
+
     /// <summary>Calls <paramref name="onChanged"/> when state, peers, links or the list of conversations change.</summary>
     public IDisposable Subscribe(Action onChanged) => _changed.Subscribe(onChanged);
 
@@ -175,7 +181,7 @@ public sealed partial class PeerAgent : IAsyncDisposable
         }
 
         Volatile.Write(ref _listener, listener);
-        listener.Start(_messaging.AcceptAsync, _messaging.AcceptSeedAsync);
+        listener.Start(_messaging.Tls, _messaging.AcceptAsync, _messaging.AcceptSeedAsync);
         LogStarting(Name, listener.Port, TcpDialer.Describe(Options.RendezvousHost, Options.RendezvousPort));
         _changed.Notify();
 
@@ -192,15 +198,15 @@ public sealed partial class PeerAgent : IAsyncDisposable
 
     /// <summary>Broadcasts <paramref name="text"/>; it shows as sending, then delivered when the server relays it.</summary>
     public Task<SendResult> BroadcastAsync(string text, CancellationToken cancellationToken) =>
-        NotJoined() is { } error ? Task.FromResult(new SendResult(false, null, error)) : _broadcasts.SendAsync(text, cancellationToken);
+        NotJoined() is { } error ? Task.FromResult(new SendResult(SendOutcome.NotJoined, null, error)) : _broadcasts.SendAsync(text, cancellationToken);
 
     /// <summary>Sends a direct message, dialing the peer when no link is open.</summary>
     public Task<SendResult> SendDirectAsync(string peerName, string text, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(peerName);
         return NotJoined() is { } error
-            ? Task.FromResult(new SendResult(false, null, error))
-            : _messaging.SendAsync(peerName, text, cancellationToken);
+            ? Task.FromResult(new SendResult(SendOutcome.NotJoined, null, error))
+            : _messaging.Delivery.SendAsync(peerName, text, cancellationToken);
     }
 
     /// <summary>Sends a failed own message again.</summary>
@@ -209,12 +215,12 @@ public sealed partial class PeerAgent : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(conversationKey);
         if (NotJoined() is { } error)
         {
-            return Task.FromResult(new SendResult(false, messageId, error));
+            return Task.FromResult(new SendResult(SendOutcome.NotJoined, messageId, error));
         }
 
         return conversationKey == Conversation.BroadcastKey
             ? _broadcasts.ResendAsync(messageId, cancellationToken)
-            : _messaging.ResendAsync(conversationKey, messageId, cancellationToken);
+            : _messaging.Delivery.ResendAsync(conversationKey, messageId, cancellationToken);
     }
 
     /// <summary>Opens a direct link to <paramref name="host"/>:<paramref name="port"/> (the seed's <c>conn:</c>).</summary>
@@ -222,17 +228,17 @@ public sealed partial class PeerAgent : IAsyncDisposable
     {
         if (NotJoined() is { } error)
         {
-            return Task.FromResult(new LinkResult(false, null, error));
+            return Task.FromResult(new LinkResult(LinkOutcome.NotJoined, null, error));
         }
 
         if (string.IsNullOrWhiteSpace(host) || !TextRules.ValidateHost(host).IsValid)
         {
-            return Task.FromResult(new LinkResult(false, null, $"'{host}' is not a host name or IP address."));
+            return Task.FromResult(new LinkResult(LinkOutcome.Invalid, null, $"'{host}' is not a host name or IP address."));
         }
 
         if (!TextRules.IsValidPort(port))
         {
-            return Task.FromResult(new LinkResult(false, null, $"{port} is not a port (1–65535)."));
+            return Task.FromResult(new LinkResult(LinkOutcome.Invalid, null, $"{port} is not a port (1–65535)."));
         }
 
         return _messaging.ConnectAsync(host, port, cancellationToken);
@@ -243,7 +249,7 @@ public sealed partial class PeerAgent : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(peerName);
         return NotJoined() is { } error
-            ? Task.FromResult(new LinkResult(false, peerName, error))
+            ? Task.FromResult(new LinkResult(LinkOutcome.NotJoined, peerName, error))
             : _messaging.ConnectToPeerAsync(peerName, cancellationToken);
     }
 

@@ -58,6 +58,25 @@ public sealed class PeerAgentOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan AckTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>Time a direct link has for its TLS handshake and for each side's hello.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00")]
+    public TimeSpan HelloTimeout { get; set; } = ProtocolLimits.HelloTimeout;
+
+    /// <summary>
+    /// How long an incoming link whose name the directory does not list yet waits for its <c>joined</c> before it is
+    /// refused as <c>unverified</c> (a peer that just joined may dial before its listing reaches this agent).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan LinkVerifyWait { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Refused links from one address are logged once per this interval, not once per attempt.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan RefusalLogInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>A received <c>dm</c> whose <c>at</c> is further than this from the local clock shows the time it arrived.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Largest frame accepted from a peer link.</summary>
     [Range(256, 16 * 1024 * 1024)]
     public int MaxPeerFrameBytes { get; set; } = ProtocolLimits.MaxClientFrameBytes;

@@ -17,11 +17,86 @@ public static class JoinErrors
     public const string PortRangeExhausted = "port_range_exhausted";
 }
 
-/// <summary>Outcome of sending: accepted (the message is in its conversation as sending) or refused with a reason.</summary>
-public sealed record SendResult(bool Accepted, string? MessageId = null, string? Error = null);
+/// <summary>
+/// Outcome of sending: <see cref="SendOutcome.Sent"/> (the message is in its conversation, sending or sent, and follows
+/// its delivery state from there) or why not, with <see cref="Error"/> saying so for the user.
+/// </summary>
+public sealed record SendResult(SendOutcome Outcome, string? MessageId = null, string? Error = null)
+{
+    /// <summary>The message went out (or waits for the server, for a broadcast).</summary>
+    public bool Accepted => Outcome == SendOutcome.Sent;
+}
 
-/// <summary>Outcome of opening a direct link.</summary>
-public sealed record LinkResult(bool Success, string? PeerName = null, string? Error = null);
+/// <summary>What became of a message to send.</summary>
+public enum SendOutcome
+{
+    /// <summary>It went out; its delivery state follows.</summary>
+    Sent,
+
+    /// <summary>The text (or the request) is not valid: nothing was sent.</summary>
+    Invalid,
+
+    /// <summary>The agent is not on the network (not joined, or left).</summary>
+    NotJoined,
+
+    /// <summary>The rendezvous server is not connected (broadcasts).</summary>
+    ServerOffline,
+
+    /// <summary>Too many messages wait already.</summary>
+    Busy,
+
+    /// <summary>No such peer online.</summary>
+    PeerOffline,
+
+    /// <summary>The peer could not be verified (or could not verify this agent): nothing was sent to it.</summary>
+    Unverified,
+
+    /// <summary>The peer could not be reached, or did not answer in time.</summary>
+    Unreachable,
+
+    /// <summary>The peer refused the link.</summary>
+    Refused,
+
+    /// <summary>The link closed before the message went out.</summary>
+    LinkClosed,
+
+    /// <summary>No own message with that id, or one that cannot be sent again.</summary>
+    NotFound,
+}
+
+/// <summary>Outcome of opening a direct link: <see cref="LinkOutcome.Open"/> or why not, with <see cref="Error"/> for the user.</summary>
+public sealed record LinkResult(LinkOutcome Outcome, string? PeerName = null, string? Error = null)
+{
+    public bool Success => Outcome == LinkOutcome.Open;
+}
+
+/// <summary>What became of a direct link to open.</summary>
+public enum LinkOutcome
+{
+    /// <summary>The link is open.</summary>
+    Open,
+
+    /// <summary>The address or request is not valid.</summary>
+    Invalid,
+
+    /// <summary>The agent is not on the network.</summary>
+    NotJoined,
+
+    /// <summary>No such peer online.</summary>
+    PeerOffline,
+
+    /// <summary>The peer's certificate is not the one the directory lists, or it could not verify this agent.</summary>
+    Unverified,
+
+    /// <summary>Nothing answered (refused connection, unreachable, no answer in time).</summary>
+    Unreachable,
+
+    /// <summary>The other side refused the link or does not speak the protocol.</summary>
+    Refused,
+
+    /// <summary>The link closed as soon as it opened.</summary>
+    Closed,
+}
 
 /// <summary>Outcome of a typed line (<see cref="PeerAgent.ExecuteAsync"/>): what happened, for the user.</summary>
 public sealed record CommandResult(bool Success, string? Message = null, string? ConversationKey = null);

@@ -196,6 +196,9 @@ public sealed class PeerAgentDirectLinkTests : IAsyncLifetime
     public async Task Listener_answers_only_after_the_dialer_speaks()
     {
         var alice = await _agents.JoinAsync("alice", _server.Port);
+        // An older peer, listed without a key: its plain hello is accepted.
+        await using var zed = await RawClient.JoinAsync(_server.Port, "zed", RawClient.ClosedPort());
+        await Eventually.HoldsAsync(() => alice.Peers.Count == 1, "alice lists zed", alice);
         using var client = new TcpClient();
         await client.ConnectAsync(IPAddress.Loopback, alice.PeerPort, Ct);
         var stream = client.GetStream();

@@ -72,12 +72,22 @@ public sealed class Conversation
     public IDisposable Subscribe(Action onChanged) => _changed.Subscribe(onChanged);
 
     /// <summary>Adds a line, or replaces the line with the same id. Received chat lines count as unread.</summary>
-    public void Add(ChatMessage message)
+    public void Add(ChatMessage message) => Add(message, replace: true);
+
+    /// <summary>Adds a line unless one with the same id is held (a repeated dm must not change what was shown); false then.</summary>
+    public bool TryAddNew(ChatMessage message) => Add(message, replace: false);
+
+    private bool Add(ChatMessage message, bool replace)
     {
         lock (_gate)
         {
             if (_byId.TryGetValue(message.Id, out var existing))
             {
+                if (!replace)
+                {
+                    return false;
+                }
+
                 existing.Value = message;
             }
             else
@@ -99,6 +109,7 @@ public sealed class Conversation
         }
 
         _changed.Notify();
+        return true;
     }
 
     /// <summary>Whether a line with this id is held.</summary>

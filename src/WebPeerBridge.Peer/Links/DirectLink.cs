@@ -23,6 +23,12 @@ internal abstract class DirectLink(string peerName, string dialerName, bool isOu
     /// <summary>The other side closed it on purpose (a <c>bye</c>), rather than the connection dropping.</summary>
     public bool ClosedByPeer { get; protected set; }
 
+    /// <summary>
+    /// The peer proved over TLS that it holds the certificate the directory lists for its name; plain v1 and seed links
+    /// are unverified.
+    /// </summary>
+    public virtual bool IsVerified => false;
+
     /// <summary>The peer acknowledges each message (v1); a seed client does not.</summary>
     public abstract bool GivesReceipts { get; }
 
@@ -58,5 +64,5 @@ internal abstract class DirectLink(string peerName, string dialerName, bool isOu
 
     public ValueTask DisposeAsync() => new(CloseAsync("Closed.", sayBye: false));
 
-    public override string ToString() => $"{PeerName} ({RemoteEndPoint}, dialed by {DialerName})";
+    public override string ToString() => $"{PeerName} ({RemoteEndPoint}, dialed by {DialerName}{(IsVerified ? ", verified" : "")})";
 }

@@ -5,8 +5,8 @@ namespace WebPeerBridge.Peer.Links;
 // Log messages of direct messaging.
 internal sealed partial class DirectMessaging
 {
-    [LoggerMessage(1, LogLevel.Information, "Link opened with {Peer} at {Remote} (outgoing: {Outgoing})")]
-    private partial void LogLinkOpened(string peer, string remote, bool outgoing);
+    [LoggerMessage(1, LogLevel.Information, "Link opened with {Peer} at {Remote} (outgoing: {Outgoing}, verified: {Verified})")]
+    private partial void LogLinkOpened(string peer, string remote, bool outgoing, bool verified);
 
     [LoggerMessage(2, LogLevel.Information, "Link with {Peer} closed: {Reason}")]
     private partial void LogLinkClosed(string peer, string reason);

@@ -1,19 +1,18 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using WebPeerBridge.Peer.Conversations;
+using WebPeerBridge.Peer.Identity;
 using WebPeerBridge.Peer.Notices;
 using WebPeerBridge.Peer.Presence;
 using WebPeerBridge.Peer.Transport;
-using WebPeerBridge.Protocol;
 using WebPeerBridge.Protocol.Frames;
-using WebPeerBridge.Protocol.Validation;
 
 namespace WebPeerBridge.Peer.Links;
 
 /// <summary>
-/// Direct conversations over direct links: dials (one dial per peer at a time), accepts, keeps one link per pair
-/// (<see cref="LinkTable"/>), sends dms and follows each to delivered or failed, and tells the user when links open and
-/// close.
+/// Direct links coming and going: dials (one per peer at a time; TLS to a peer listed with a key), accepts (checked
+/// against the directory by <see cref="LinkVerifier"/>), keeps one link per pair in the <see cref="LinkRegistry"/>,
+/// and tells the user when links open and close. What the links carry is <see cref="DirectDelivery"/>'s.
 /// </summary>
 internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
 {
@@ -23,9 +22,9 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
     /// </summary>
     public static readonly TimeSpan RelinkGrace = TimeSpan.FromSeconds(3);
 
-    private readonly string _ownName;
+    private const string LeftMessage = "The agent has left the network.";
+
     private readonly PeerAgentOptions _options;
-    private readonly ConversationStore _conversations;
     private readonly PeerDirectory _directory;
     private readonly MessageIds _ids;
     private readonly NoticeHub _notices;
@@ -33,23 +32,18 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
-    private readonly LinkTable _table = new();
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, Task<LinkResult>> _dials = new(StringComparer.OrdinalIgnoreCase);
-    private readonly HashSet<DirectLink> _live = [];
-    private readonly Dictionary<string, List<TaskCompletionSource<DirectLink>>> _linkWaiters = new(StringComparer.OrdinalIgnoreCase);
+    private readonly LinkRegistry _registry = new();
+    private readonly LinkTls _tls;
+    private readonly LinkVerifier _verifier;
     private readonly ConcurrentDictionary<long, Task> _work = new();
     private readonly CancellationTokenSource _stopping = new();
     private long _nextWork;
-    private bool _closed;
     private int _disposed;
 
-    public DirectMessaging(string ownName, PeerAgentOptions options, ConversationStore conversations, PeerDirectory directory, MessageIds ids,
-        NoticeHub notices, ChangeNotifier changed, TimeProvider time, ILoggerFactory loggerFactory)
+    public DirectMessaging(PeerAgentOptions options, PeerIdentity identity, ConversationStore conversations, PeerDirectory directory,
+        MessageIds ids, NoticeHub notices, ChangeNotifier changed, TimeProvider time, ILoggerFactory loggerFactory)
     {
-        _ownName = ownName;
         _options = options;
-        _conversations = conversations;
         _directory = directory;
         _ids = ids;
         _notices = notices;
@@ -57,37 +51,45 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
         _time = time;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<DirectMessaging>();
+        _tls = new LinkTls(identity, options.MaxPeerFrameBytes, options.HelloTimeout, time);
+        _verifier = new LinkVerifier(directory, options, time, loggerFactory.CreateLogger<LinkVerifier>());
+        Delivery = new DirectDelivery(options, conversations, directory, ids, _registry, ConnectToPeerAsync, changed, time);
     }
 
-    public string? CurrentPeer => _table.CurrentPeer;
+    /// <summary>Sending and receiving on the links.</summary>
+    public DirectDelivery Delivery { get; }
 
-    public DirectLinkState GetState(string peerName) => _table.GetState(peerName);
+    /// <summary>The TLS step, for the listener.</summary>
+    public LinkTls Tls => _tls;
+
+    public string? CurrentPeer => _registry.CurrentPeer;
+
+    public DirectLinkState GetState(string peerName) => _registry.GetState(peerName);
 
     /// <summary>Links with a socket, open or closing (for tests: exactly one per pair once things settle).</summary>
-    public int LiveLinkCount
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _live.Count;
-            }
-        }
-    }
+    public int LiveLinkCount => _registry.LiveCount;
 
-    public IReadOnlyList<DirectLink> OpenLinks => _table.OpenLinks;
+    public IReadOnlyList<DirectLink> OpenLinks => _registry.OpenLinks;
 
     /// <summary>For diagnostics: every link with a socket.</summary>
-    public string DescribeLinks()
-    {
-        lock (_gate)
-        {
-            return string.Join("; ", _live.Select(l => $"{l} open={_table.TryGetOpen(l.PeerName, out var o) && ReferenceEquals(o, l)} done={l.Completion.IsCompleted}"));
-        }
-    }
+    public string DescribeLinks() => _registry.Describe();
 
     /// <summary>Who dialed the open link with <paramref name="peerName"/> (both sides agree once a race has settled).</summary>
-    public string? OpenLinkDialer(string peerName) => _table.TryGetOpen(peerName, out var link) ? link.DialerName : null;
+    public string? OpenLinkDialer(string peerName) => _registry.OpenLinkDialer(peerName);
+
+    /// <summary>
+    /// Whether what is said with <paramref name="peerName"/> cannot be proven to come from that peer: its open link is
+    /// plain or seed, or, with no link open, the directory lists it without a key.
+    /// </summary>
+    public bool IsUnverified(string peerName)
+    {
+        if (_registry.TryGetOpen(peerName, out var link))
+        {
+            return !link.IsVerified;
+        }
+
+        return _directory.Find(peerName) is { Key: null };
+    }
 
     /// <summary>Opens a link to <paramref name="host"/>:<paramref name="port"/> (the seed's <c>conn:</c>).</summary>
     public async Task<LinkResult> ConnectAsync(string host, int port, CancellationToken cancellationToken)
@@ -97,12 +99,9 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
             return await ConnectToPeerAsync(listed.Name, cancellationToken).ConfigureAwait(false);
         }
 
-        lock (_gate)
+        if (_registry.IsClosed)
         {
-            if (_closed)
-            {
-                return new LinkResult(false, null, "The agent has left the network.");
-            }
+            return new LinkResult(LinkOutcome.NotJoined, null, LeftMessage);
         }
 
         var dial = Track(() => DialAsync(host, port, expected: null));
@@ -112,91 +111,31 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
     /// <summary>Opens a link to a listed peer, or returns the open one. Concurrent calls for one peer share one dial.</summary>
     public async Task<LinkResult> ConnectToPeerAsync(string peerName, CancellationToken cancellationToken)
     {
-        if (_table.TryGetOpen(peerName, out var open))
+        if (_registry.TryGetOpen(peerName, out var open))
         {
-            _table.MarkCurrent(open.PeerName);
-            return new LinkResult(true, open.PeerName);
+            _registry.MarkCurrent(open.PeerName);
+            return new LinkResult(LinkOutcome.Open, open.PeerName);
         }
 
         if (_directory.Find(peerName) is not { } peer)
         {
-            return new LinkResult(false, peerName, UnknownPeer(peerName));
+            return new LinkResult(LinkOutcome.PeerOffline, peerName, DirectDelivery.UnknownPeer(peerName));
         }
 
-        Task<LinkResult> dial;
-        lock (_gate)
+        var dial = _registry.GetOrStartDial(peer.Name, () => Track(() => DialAsync(peer.Host, peer.Port, peer)));
+        if (dial is null)
         {
-            if (_closed)
-            {
-                return new LinkResult(false, peer.Name, "The agent has left the network.");
-            }
-
-            if (!_dials.TryGetValue(peer.Name, out dial!))
-            {
-                _table.BeginConnecting(peer.Name);
-                dial = Track(() => DialAsync(peer.Host, peer.Port, peer));
-                _dials[peer.Name] = dial;
-            }
+            return new LinkResult(LinkOutcome.NotJoined, peer.Name, LeftMessage);
         }
 
         _changed.Notify();
         return await dial.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Sends <paramref name="text"/> to <paramref name="peerName"/>, dialing when no link is open.</summary>
-    public async Task<SendResult> SendAsync(string peerName, string text, CancellationToken cancellationToken)
-    {
-        var check = TextRules.NormalizeText(text, ProtocolLimits.MaxTextLength, out var normalized);
-        if (!check.IsValid)
-        {
-            return new SendResult(false, null, check.Message);
-        }
-
-        string name;
-        if (_table.TryGetOpen(peerName, out var link))
-        {
-            name = link.PeerName;
-        }
-        else if (_directory.Find(peerName) is { } peer)
-        {
-            name = peer.Name;
-        }
-        else
-        {
-            return new SendResult(false, null, UnknownPeer(peerName));
-        }
-
-        var conversation = OpenConversation(name);
-        var id = _ids.NextDirect();
-        var at = _time.GetUtcNow();
-        conversation.Add(new ChatMessage(id, _ownName, normalized, at, IsOwn: true, DeliveryState.Sending));
-        _table.MarkCurrent(name);
-        return await DeliverAsync(conversation, name, id, normalized, at, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Sends a failed own dm again, under the same id (the receiver shows it once).</summary>
-    public async Task<SendResult> ResendAsync(string peerName, string messageId, CancellationToken cancellationToken)
-    {
-        var conversation = _conversations.Find(peerName);
-        var message = conversation?.Snapshot().FirstOrDefault(m => m.Id == messageId);
-        if (conversation is null || message is not { IsOwn: true, Kind: ChatMessageKind.Chat })
-        {
-            return new SendResult(false, messageId, "There is no own message with that id.");
-        }
-
-        if (message.State != DeliveryState.Failed)
-        {
-            return new SendResult(false, messageId, "Only a failed message can be sent again.");
-        }
-
-        conversation.Update(messageId, m => m with { State = DeliveryState.Sending, Error = null });
-        return await DeliverAsync(conversation, conversation.Key, messageId, message.Text, message.At, cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>Closes the link with <paramref name="peerName"/> with a bye; false when none is open.</summary>
     public async Task<bool> CloseAsync(string peerName)
     {
-        if (!_table.TryGetOpen(peerName, out var link))
+        if (!_registry.TryGetOpen(peerName, out var link))
         {
             return false;
         }
@@ -208,13 +147,7 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
     /// <summary>Says bye on every link and closes them; no new links afterwards.</summary>
     public async Task CloseAllAsync()
     {
-        DirectLink[] links;
-        lock (_gate)
-        {
-            _closed = true;
-            links = [.. _live];
-        }
-
+        var links = _registry.Close();
         try
         {
             await _stopping.CancelAsync().ConfigureAwait(false);
@@ -225,13 +158,8 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
 
         await Task.WhenAll(links.Select(l => l.CloseAsync("You left.", sayBye: true))).ConfigureAwait(false);
         await Task.WhenAll(_work.Values).ConfigureAwait(false);
-        lock (_gate)
-        {
-            links = [.. _live];
-        }
-
-        // Links registered while the others closed.
-        await Task.WhenAll(links.Select(l => l.CloseAsync("You left.", sayBye: true))).ConfigureAwait(false);
+        // Links that registered while the others closed.
+        await Task.WhenAll(_registry.LiveLinks.Select(l => l.CloseAsync("You left.", sayBye: true))).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -245,57 +173,217 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
         await CloseAllAsync().ConfigureAwait(false);
     }
 
-    private async Task<SendResult> DeliverAsync(Conversation conversation, string name, string id, string text, DateTimeOffset at,
-        CancellationToken cancellationToken)
+    /// <summary>The listener's handler for a TLS or plain v1 connection: the hellos, checked against the directory.</summary>
+    public async Task AcceptAsync(FrameConnection connection, CancellationToken cancellationToken)
     {
-        if (!_table.TryGetOpen(name, out var link))
+        string? name = null;
+        try
         {
-            var connected = await ConnectToPeerAsync(name, cancellationToken).ConfigureAwait(false);
-            if (!connected.Success || !_table.TryGetOpen(name, out link))
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+            name = await LinkHandshake.AcceptAsync(connection, _options.Name, _options.HelloTimeout,
+                (hello, ct) => _verifier.VerifyAsync(hello, connection.PeerKey, connection.RemoteEndPoint, ct), _time, linked.Token)
+                .ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            LogHandshakeFailed(connection.RemoteEndPoint.ToString(), ex.Message);
+        }
+
+        if (name is null)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+
+        // Named as the directory lists it: the hello's spelling may differ in case.
+        var listedName = _directory.Find(name)?.Name ?? name;
+        await RegisterAsync(new PeerLink(connection, listedName, dialerName: listedName, isOutgoing: false, _options, this, _time,
+            _loggerFactory.CreateLogger<PeerLink>())).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The listener's handler for a connection whose first byte is neither TLS nor <c>{</c>: the seed client, which
+    /// names itself nowhere. It is the listed seed peer at that address when there is exactly one, else it is shown by
+    /// its address.
+    /// </summary>
+    public async Task AcceptSeedAsync(FrameConnection connection, CancellationToken cancellationToken)
+    {
+        _ = cancellationToken;
+        var remote = connection.RemoteEndPoint;
+        var candidates = _directory.Peers
+            .Where(p => p.Protocol == PeerProtocols.Seed && string.Equals(p.Host, remote.Address.ToString(), StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        var name = candidates.Count == 1 ? candidates[0].Name : remote.ToString();
+        await RegisterAsync(NewSeedLink(connection, name, dialerName: name, isOutgoing: false)).ConfigureAwait(false);
+    }
+
+    void IPeerLinkOwner.OnMessageReceived(DirectLink link, string id, string text, DateTimeOffset? at) => Delivery.Received(link, id, text, at);
+
+    void IPeerLinkOwner.OnAcked(DirectLink link, string id) => Delivery.Acked(link, id);
+
+    void IPeerLinkOwner.OnAckTimedOut(DirectLink link, string id) => Delivery.AckTimedOut(link, id);
+
+    void IPeerLinkOwner.OnRefused(DirectLink link, string id, string message) => Delivery.Refused(link, id, message);
+
+    async ValueTask IPeerLinkOwner.OnLinkClosedAsync(DirectLink link, string reason, IReadOnlyList<PendingDm> unacked)
+    {
+        var (wasOpen, replacement) = _registry.Remove(link);
+        if (unacked.Count > 0)
+        {
+            if (replacement is not null)
             {
-                var error = connected.Error ?? $"The link with {name} closed.";
-                conversation.Update(id, m => m with { State = DeliveryState.Failed, Error = error });
-                return new SendResult(false, id, error);
+                await Delivery.ResendOnAsync(replacement, link.PeerName, unacked).ConfigureAwait(false);
+            }
+            else if (link.ClosedByPeer)
+            {
+                // Perhaps its twin from a simultaneous dial is about to open here: give it a moment.
+                _ = Track(async () =>
+                {
+                    var next = await _registry.WaitForOpenAsync(link.PeerName, RelinkGrace, _time, _stopping.Token).ConfigureAwait(false);
+                    await Delivery.ResendOnAsync(next, link.PeerName, unacked).ConfigureAwait(false);
+                    return true;
+                });
+            }
+            else
+            {
+                await Delivery.ResendOnAsync(null, link.PeerName, unacked).ConfigureAwait(false);
             }
         }
 
-        if (!await link.SendAsync(id, text, at, cancellationToken).ConfigureAwait(false))
+        if (wasOpen)
         {
-            var error = $"The link with {name} closed before the message went out.";
-            // The link may have handed it on as unconfirmed already; a later ack still turns it delivered.
-            conversation.Update(id, m => m.State == DeliveryState.Sending ? m with { State = DeliveryState.Failed, Error = error } : m);
-            return new SendResult(false, id, error);
+            LogLinkClosed(link.PeerName, reason);
+            Delivery.AddSystemLine(link.PeerName, $"Link closed: {reason}");
+            _notices.Raise(NoticeKind.LinkClosed, $"Link with {link.PeerName} closed: {reason}", link.PeerName);
         }
 
-        if (!link.GivesReceipts)
-        {
-            conversation.Update(id, m => m.State == DeliveryState.Sending ? m with { State = DeliveryState.Sent } : m);
-        }
-
-        return new SendResult(true, id);
+        _changed.Notify();
     }
 
-    private Conversation OpenConversation(string peerName)
+    private SeedLink NewSeedLink(FrameConnection connection, string name, string dialerName, bool isOutgoing) =>
+        new(connection, name, dialerName, isOutgoing, _options, this, _ids.NextSystem, _time, _loggerFactory.CreateLogger<SeedLink>());
+
+    /// <summary>Dials a listed seed client: no hello, the link is open as soon as TCP is.</summary>
+    private async Task<LinkResult> DialSeedAsync(PeerInfo peer)
     {
-        var conversation = _conversations.Open(peerName, out var created);
-        if (created)
+        var target = TcpDialer.Describe(peer.Host, peer.Port);
+        var dial = await TcpDialer.ConnectAsync(peer.Host, peer.Port, _options.ConnectTimeout, _time, _stopping.Token).ConfigureAwait(false);
+        if (dial.Socket is null)
         {
-            _changed.Notify();
+            LogDialFailed(target, dial.Error!);
+            return new LinkResult(LinkOutcome.Unreachable, peer.Name, $"Cannot link with {peer.Name} ({target}): {dial.Error}.");
         }
 
-        return conversation;
+        var link = NewSeedLink(new FrameConnection(dial.Socket, _options.MaxPeerFrameBytes, _time), peer.Name, _options.Name, isOutgoing: true);
+        await RegisterAsync(link).ConfigureAwait(false);
+        return _registry.TryGetOpen(peer.Name, out var open)
+            ? new LinkResult(LinkOutcome.Open, open.PeerName)
+            : new LinkResult(LinkOutcome.Closed, peer.Name, $"The link with {peer.Name} closed at once.");
     }
 
-    private void MarkFailed(string peerName, string id, string error) =>
-        _conversations.Find(peerName)?.Update(id, m => m.State is DeliveryState.Sending or DeliveryState.Sent
-            ? m with { State = DeliveryState.Failed, Error = error }
-            : m);
+    private async Task<LinkResult> DialAsync(string host, int port, PeerInfo? expected)
+    {
+        var target = TcpDialer.Describe(host, port);
+        try
+        {
+            if (expected is { Protocol: PeerProtocols.Seed })
+            {
+                return await DialSeedAsync(expected).ConfigureAwait(false);
+            }
 
-    private void AddSystemLine(string peerName, string text) =>
-        _conversations.Find(peerName)?.Add(new ChatMessage(_ids.NextSystem(), "", text, _time.GetUtcNow(), IsOwn: false, DeliveryState.None,
-            ChatMessageKind.System));
+            var handshake = await LinkHandshake.DialAsync(host, port, _options.Name, expected?.Key, _tls, _options, _time, _stopping.Token)
+                .ConfigureAwait(false);
+            var who = expected is null ? target : $"{expected.Name} ({target})";
+            if (handshake.Connection is not { } connection)
+            {
+                LogDialFailed(target, handshake.Error!);
+                return new LinkResult(handshake.Outcome, expected?.Name, $"Cannot link with {who}: {handshake.Error}.");
+            }
 
-    private static string UnknownPeer(string peerName) => $"No peer named '{peerName}' is online. Type /peers to see who is.";
+            var link = new PeerLink(connection, handshake.PeerName!, dialerName: _options.Name, isOutgoing: true, _options, this, _time,
+                _loggerFactory.CreateLogger<PeerLink>());
+            if (Mismatch(handshake.PeerName!, expected, connection.PeerKey) is { } mismatch)
+            {
+                await link.CloseAsync("Not the expected peer.", sayBye: true).ConfigureAwait(false);
+                LogDialFailed(target, mismatch.Error!);
+                return mismatch;
+            }
+
+            await RegisterAsync(link).ConfigureAwait(false);
+            // The other side may have closed ours as the twin of the link it dialed, which is about to open here.
+            return await _registry.WaitForOpenAsync(link.PeerName, RelinkGrace, _time, _stopping.Token).ConfigureAwait(false) is { } open
+                ? new LinkResult(LinkOutcome.Open, open.PeerName)
+                : new LinkResult(LinkOutcome.Closed, link.PeerName, $"The link with {link.PeerName} closed at once.");
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            return new LinkResult(LinkOutcome.NotJoined, expected?.Name, LeftMessage);
+        }
+        finally
+        {
+            if (expected is not null)
+            {
+                _registry.EndDial(expected.Name);
+                _changed.Notify();
+            }
+        }
+
+        LinkResult? Mismatch(string answered, PeerInfo? listed, string? key)
+        {
+            if (listed is not null && !string.Equals(answered, listed.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                // A stale listing: someone else holds that port now.
+                return new LinkResult(LinkOutcome.Refused, listed.Name, $"{target} answered as '{answered}', not '{listed.Name}'.");
+            }
+
+            if (key is null && _directory.Find(answered) is { Key: not null } keyed)
+            {
+                // conn: to an address nobody is listed at, and it claims a name that has a key: it cannot prove it.
+                return new LinkResult(LinkOutcome.Unverified, keyed.Name,
+                    $"{target} answered as '{keyed.Name}', but could not be verified: '{keyed.Name}' is listed with a key at another address.");
+            }
+
+            return null;
+        }
+    }
+
+    private async Task RegisterAsync(DirectLink link)
+    {
+        var registration = _registry.Register(link);
+        if (registration.Refused)
+        {
+            await link.CloseAsync("You left.", sayBye: true).ConfigureAwait(false);
+            return;
+        }
+
+        if (registration.Opened)
+        {
+            // Announced before the link starts reading: an accepted seed link already holds its first message, which
+            // must not come before the line that says the link opened. An incoming link comes from an ephemeral port:
+            // show where the peer listens when it is listed.
+            var where = _directory.Find(link.PeerName) is { } listed
+                ? TcpDialer.Describe(listed.Host, listed.Port)
+                : link.RemoteEndPoint.ToString();
+            var trust = link.IsVerified ? "" : ", unverified";
+            LogLinkOpened(link.PeerName, link.RemoteEndPoint.ToString(), link.IsOutgoing, link.IsVerified);
+            _notices.Raise(NoticeKind.LinkOpened, $"Link opened with {link.PeerName} ({where}{trust})", link.PeerName);
+            Delivery.AddSystemLine(link.PeerName, $"Link opened ({where}{trust}).");
+        }
+
+        link.Start();
+        foreach (var waiter in registration.Waiters)
+        {
+            waiter.TrySetResult(link);
+        }
+
+        if (registration.Loser is { } loser)
+        {
+            LogDuplicate(link.PeerName, loser.DialerName);
+            await loser.CloseAsync("Replaced by the other link of this pair.", sayBye: true).ConfigureAwait(false);
+        }
+
+        _changed.Notify();
+    }
 
     /// <summary>Runs <paramref name="work"/> as a task that disposal waits for.</summary>
     private Task<T> Track<T>(Func<Task<T>> work)

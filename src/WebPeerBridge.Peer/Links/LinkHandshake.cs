@@ -13,40 +13,69 @@ namespace WebPeerBridge.Peer.Links;
 /// </summary>
 internal static class LinkHandshake
 {
-    public static async Task<HandshakeResult> DialAsync(string host, int port, string ownName, PeerAgentOptions options, TimeProvider time,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Dials <paramref name="host"/>:<paramref name="port"/> and says hello: inside TLS when <paramref name="expectedKey"/>
+    /// is the listed key of the peer there (the listener must prove it holds that certificate), else plain.
+    /// </summary>
+    public static async Task<HandshakeResult> DialAsync(string host, int port, string ownName, string? expectedKey, LinkTls tls,
+        PeerAgentOptions options, TimeProvider time, CancellationToken cancellationToken)
     {
         var target = TcpDialer.Describe(host, port);
         var dial = await TcpDialer.ConnectAsync(host, port, options.ConnectTimeout, time, cancellationToken).ConfigureAwait(false);
         if (dial.Socket is null)
         {
-            return HandshakeResult.Fail(dial.Error!);
+            return HandshakeResult.Fail(LinkOutcome.Unreachable, dial.Error!);
         }
 
-        var connection = new FrameConnection(dial.Socket, options.MaxPeerFrameBytes, time);
-        var result = HandshakeResult.Fail($"{target} did not complete the hello");
+        FrameConnection connection;
+        if (expectedKey is not null)
+        {
+            var secured = await tls.DialAsync(dial.Socket, expectedKey, cancellationToken).ConfigureAwait(false);
+            if (secured.Connection is null)
+            {
+                return secured.Failure switch
+                {
+                    TlsFailure.WrongCertificate => HandshakeResult.Fail(LinkOutcome.Unverified,
+                        $"{target} could not be verified: its certificate is not the one the directory lists"),
+                    TlsFailure.TimedOut => HandshakeResult.Fail(LinkOutcome.Unverified,
+                        $"{target} could not be verified: it did not complete TLS within {options.HelloTimeout.TotalSeconds:0.#} s"),
+                    _ => HandshakeResult.Fail(LinkOutcome.Unverified,
+                        $"{target} could not be verified: it did not complete TLS with its listed certificate"),
+                };
+            }
+
+            connection = secured.Connection;
+        }
+        else
+        {
+            connection = new FrameConnection(dial.Socket, options.MaxPeerFrameBytes, time);
+        }
+
+        var result = HandshakeResult.Fail(LinkOutcome.Refused, $"{target} did not complete the hello");
         try
         {
             await connection.SendAsync(new Hello(Hello.CurrentVersion, ownName), cancellationToken).ConfigureAwait(false);
-            var first = await ReadFirstAsync(connection, time, cancellationToken).ConfigureAwait(false);
+            var first = await ReadFirstAsync(connection, options.HelloTimeout, time, cancellationToken).ConfigureAwait(false);
             result = first switch
             {
-                null => HandshakeResult.Fail($"{target} did not answer within {ProtocolLimits.HelloTimeout.TotalSeconds:0} s"),
+                null => HandshakeResult.Fail(LinkOutcome.Unreachable, $"{target} did not answer within {options.HelloTimeout.TotalSeconds:0.#} s"),
                 { Frame: Hello hello } when hello.Version != Hello.CurrentVersion =>
-                    HandshakeResult.Fail($"{target} speaks protocol version {hello.Version}, not {Hello.CurrentVersion}"),
+                    HandshakeResult.Fail(LinkOutcome.Refused, $"{target} speaks protocol version {hello.Version}, not {Hello.CurrentVersion}"),
                 { Frame: Hello hello } when !TextRules.ValidateName(hello.Name).IsValid =>
-                    HandshakeResult.Fail($"{target} introduced itself with an invalid name"),
+                    HandshakeResult.Fail(LinkOutcome.Refused, $"{target} introduced itself with an invalid name"),
                 { Frame: Hello hello } when string.Equals(hello.Name, ownName, StringComparison.OrdinalIgnoreCase) =>
-                    HandshakeResult.Fail($"{target} is this agent's own listener"),
-                { Frame: Hello hello } => new HandshakeResult(connection, hello.Name, null),
-                { Frame: ErrorFrame error } => HandshakeResult.Fail($"{target} refused the link: {error.Message}"),
-                { IsEndOfStream: true } => HandshakeResult.Fail($"{target} closed the link without answering"),
-                _ => HandshakeResult.Fail($"{target} does not speak the peer protocol"),
+                    HandshakeResult.Fail(LinkOutcome.Refused, $"{target} is this agent's own listener"),
+                { Frame: Hello hello } => new HandshakeResult(connection, hello.Name, LinkOutcome.Open, null),
+                { Frame: ErrorFrame { Code: ErrorCodes.Unverified } error } =>
+                    HandshakeResult.Fail(LinkOutcome.Unverified, $"{target} could not verify this agent: {error.Message}"),
+                { Frame: ErrorFrame error } => HandshakeResult.Fail(LinkOutcome.Refused, $"{target} refused the link: {error.Message}"),
+                { IsEndOfStream: true } => HandshakeResult.Fail(LinkOutcome.Refused, $"{target} closed the link without answering"),
+                _ => HandshakeResult.Fail(LinkOutcome.Refused, $"{target} does not speak the peer protocol"),
             };
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
-            result = HandshakeResult.Fail($"the link with {target} broke during the hello: {ex.Message}");
+            result = HandshakeResult.Fail(LinkOutcome.Unreachable, $"the link with {target} broke during the hello: {ex.Message}");
         }
         finally
         {
@@ -59,13 +88,17 @@ internal static class LinkHandshake
         return result;
     }
 
-    /// <summary>Reads the dialer's hello and answers it; returns the dialer's name, or null after telling it what was wrong.</summary>
-    public static async Task<string?> AcceptAsync(FrameConnection connection, string ownName, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the dialer's hello, asks <paramref name="verify"/> whether the directory vouches for that name on this
+    /// connection, and answers it; returns the dialer's name, or null after telling it what was wrong.
+    /// </summary>
+    public static async Task<string?> AcceptAsync(FrameConnection connection, string ownName, TimeSpan helloTimeout,
+        Func<string, CancellationToken, Task<ErrorFrame?>> verify, TimeProvider time, CancellationToken cancellationToken)
     {
-        var first = await ReadFirstAsync(connection, time, cancellationToken).ConfigureAwait(false);
+        var first = await ReadFirstAsync(connection, helloTimeout, time, cancellationToken).ConfigureAwait(false);
         ErrorFrame? refusal = first switch
         {
-            null => new ErrorFrame(ErrorCodes.HelloTimeout, $"No hello within {ProtocolLimits.HelloTimeout.TotalSeconds:0} s."),
+            null => new ErrorFrame(ErrorCodes.HelloTimeout, $"No hello within {helloTimeout.TotalSeconds:0.#} s."),
             { IsEndOfStream: true } => null,
             { IsError: true } error => new ErrorFrame(error.ErrorCode!, error.ErrorMessage!),
             { Frame: not Hello } => new ErrorFrame(ErrorCodes.HelloRequired, "The first frame must be a hello."),
@@ -77,6 +110,11 @@ internal static class LinkHandshake
                 new ErrorFrame(ErrorCodes.InvalidName, $"'{hello.Name}' is my own name: you dialed your own listener."),
             _ => null,
         };
+
+        if (refusal is null && first is { Frame: Hello named })
+        {
+            refusal = await verify(named.Name, cancellationToken).ConfigureAwait(false);
+        }
 
         if (first is not { Frame: Hello accepted } || refusal is not null)
         {
@@ -100,9 +138,10 @@ internal static class LinkHandshake
     }
 
     /// <summary>The first frame, or null when none came within the hello timeout.</summary>
-    private static async Task<FrameReadResult?> ReadFirstAsync(FrameConnection connection, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<FrameReadResult?> ReadFirstAsync(FrameConnection connection, TimeSpan timeout, TimeProvider time,
+        CancellationToken cancellationToken)
     {
-        using var deadline = new CancellationTokenSource(ProtocolLimits.HelloTimeout, time);
+        using var deadline = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {

@@ -39,6 +39,8 @@ internal sealed partial class PeerLink : DirectLink
 
     public override bool GivesReceipts => true;
 
+    public override bool IsVerified => _connection.PeerKey is not null;
+
     public override async Task<bool> SendAsync(string id, string text, DateTimeOffset at, CancellationToken cancellationToken)
     {
         lock (_gate)

@@ -9,8 +9,8 @@ namespace WebPeerBridge.Peer.Links;
 
 /// <summary>
 /// Listens on the first free port of the peer port range. It never speaks first on an accepted connection: it waits
-/// for the first bytes (a seed client sends only when its user types <c>to_peer:</c>), then <c>{</c> is protocol v1 and
-/// anything else a seed link. Each connection waits on its own task, so a silent one blocks nothing else.
+/// for the first bytes (a seed client sends only when its user types <c>to_peer:</c>), then <c>0x16</c> is TLS (a
+/// trusted v1 link), <c>{</c> plain protocol v1 and anything else a seed link. Each connection waits on its own task, so a silent one blocks nothing else.
 /// </summary>
 internal sealed partial class PeerListener : IAsyncDisposable
 {
@@ -22,7 +22,11 @@ internal sealed partial class PeerListener : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
-    private readonly ConcurrentDictionary<long, (Task Task, FrameConnection Connection)> _accepted = new();
+    private readonly ConcurrentDictionary<long, (Task Task, Socket Socket)> _accepted = new();
+    /// <summary>The first byte of a TLS handshake record.</summary>
+    private const int TlsHandshakeRecord = 0x16;
+
+    private LinkTls? _tls;
     private Func<FrameConnection, CancellationToken, Task>? _onV1;
     private Func<FrameConnection, CancellationToken, Task>? _onSeed;
     private Task? _acceptLoop;
@@ -81,9 +85,13 @@ internal sealed partial class PeerListener : IAsyncDisposable
             $"Every peer port ({range}) on {options.BindAddress} is taken: close another peer or widen the range.");
     }
 
-    /// <summary>Starts accepting; each connection goes to the handler of its dialect, which then owns it.</summary>
-    public void Start(Func<FrameConnection, CancellationToken, Task> onV1, Func<FrameConnection, CancellationToken, Task> onSeed)
+    /// <summary>
+    /// Starts accepting; each connection goes to the handler of its dialect, which then owns it: TLS (after the
+    /// handshake, the connection's <see cref="FrameConnection.PeerKey"/> set) and plain v1 to <paramref name="onV1"/>.
+    /// </summary>
+    public void Start(LinkTls tls, Func<FrameConnection, CancellationToken, Task> onV1, Func<FrameConnection, CancellationToken, Task> onSeed)
     {
+        _tls = tls;
         _onV1 = onV1;
         _onSeed = onSeed;
         _acceptLoop = Task.Run(() => AcceptLoopAsync(_stop.Token), CancellationToken.None);
@@ -103,9 +111,17 @@ internal sealed partial class PeerListener : IAsyncDisposable
             await _acceptLoop.ConfigureAwait(false);
         }
 
-        foreach (var (_, connection) in _accepted.Values)
+        foreach (var (_, socket) in _accepted.Values)
         {
-            connection.Abort();
+            try
+            {
+                // Ends a pending peek, handshake or read; the connection that owns the socket then closes it.
+                socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                // Closed already.
+            }
         }
 
         await Task.WhenAll(_accepted.Values.Select(a => a.Task)).ConfigureAwait(false);
@@ -141,23 +157,11 @@ internal sealed partial class PeerListener : IAsyncDisposable
             }
 
             SocketTuning.Apply(socket);
-            FrameConnection connection;
-            try
-            {
-                connection = new FrameConnection(socket, _options.MaxPeerFrameBytes, _time);
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException)
-            {
-                // Reset before we could look at it.
-                socket.Dispose();
-                continue;
-            }
-
             if (Interlocked.Increment(ref _silent) > MaxSilentConnections)
             {
                 Interlocked.Decrement(ref _silent);
-                LogTooManySilent(connection.RemoteEndPoint.ToString());
-                await connection.DisposeAsync().ConfigureAwait(false);
+                LogTooManySilent(Describe(socket));
+                socket.Dispose();
                 continue;
             }
 
@@ -168,27 +172,32 @@ internal sealed partial class PeerListener : IAsyncDisposable
                 await start.Task.ConfigureAwait(false);
                 try
                 {
-                    await ServeAsync(connection, stop).ConfigureAwait(false);
+                    await ServeAsync(socket, stop).ConfigureAwait(false);
                 }
                 finally
                 {
                     _accepted.TryRemove(id, out _);
                 }
             }, CancellationToken.None);
-            _accepted[id] = (task, connection);
+            _accepted[id] = (task, socket);
             start.SetResult();
         }
     }
 
-    private async Task ServeAsync(FrameConnection connection, CancellationToken stop)
+    private async Task ServeAsync(Socket socket, CancellationToken stop)
     {
-        var handedOver = false;
-        int first;
+        var remote = Describe(socket);
+        var first = -1;
         try
         {
-            first = await connection.PeekByteAsync(stop).ConfigureAwait(false);
+            // Peeked on the socket itself: a TLS link must start its handshake on the very first byte.
+            var buffer = new byte[1];
+            if (await socket.ReceiveAsync(buffer, SocketFlags.Peek, stop).ConfigureAwait(false) == 1)
+            {
+                first = buffer[0];
+            }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
         {
             first = -1;
         }
@@ -197,30 +206,80 @@ internal sealed partial class PeerListener : IAsyncDisposable
             Interlocked.Decrement(ref _silent);
         }
 
+        if (first < 0 || stop.IsCancellationRequested)
+        {
+            socket.Dispose();
+            return;
+        }
+
+        FrameConnection? connection = null;
+        FrameConnection? handed = null;
+        var socketOwned = true;
         try
         {
-            if (first < 0 || stop.IsCancellationRequested)
+            var dialect = first switch { TlsHandshakeRecord => "TLS", '{' => "v1", _ => "seed" };
+            LogAccepted(remote, dialect);
+            if (first == TlsHandshakeRecord)
             {
-                return;
+                socketOwned = false;
+                var tls = await _tls!.AcceptAsync(socket, stop).ConfigureAwait(false);
+                if (tls.Connection is null)
+                {
+                    LogTlsFailed(remote, tls.Failure!.Value);
+                    return;
+                }
+
+                connection = tls.Connection;
+            }
+            else
+            {
+                connection = new FrameConnection(socket, _options.MaxPeerFrameBytes, _time);
+                socketOwned = false;
             }
 
-            LogAccepted(connection.RemoteEndPoint.ToString(), first == '{' ? "v1" : "seed");
-            handedOver = true;
-            await (first == '{' ? _onV1! : _onSeed!)(connection, stop).ConfigureAwait(false);
+            var handler = first == '{' || first == TlsHandshakeRecord ? _onV1! : _onSeed!;
+            handed = connection;
+            connection = null;
+            await handler(handed, stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopping.
         }
 #pragma warning disable CA1031 // One connection's fault must not stop the listener.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            LogServeFailed(ex, connection.RemoteEndPoint.ToString());
-            await connection.DisposeAsync().ConfigureAwait(false);
+            LogServeFailed(ex, remote);
+            if (handed is not null)
+            {
+                await handed.DisposeAsync().ConfigureAwait(false);
+            }
         }
         finally
         {
-            if (!handedOver)
+            if (connection is not null)
             {
                 await connection.DisposeAsync().ConfigureAwait(false);
             }
+            else if (socketOwned)
+            {
+                socket.Dispose();
+            }
+        }
+    }
+
+    private static string Describe(Socket socket)
+    {
+        try
+        {
+            return socket.RemoteEndPoint is IPEndPoint remote
+                ? (remote.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(remote.Address.MapToIPv4(), remote.Port) : remote).ToString()
+                : "?";
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return "?";
         }
     }
 
@@ -235,4 +294,7 @@ internal sealed partial class PeerListener : IAsyncDisposable
 
     [LoggerMessage(4, LogLevel.Warning, "Closed {Remote}: too many connections that sent nothing")]
     private partial void LogTooManySilent(string remote);
+
+    [LoggerMessage(5, LogLevel.Debug, "TLS with {Remote} failed: {Failure}")]
+    private partial void LogTlsFailed(string remote, TlsFailure failure);
 }

@@ -10,8 +10,12 @@ internal sealed class PeerDirectory
 {
     private readonly Lock _gate = new();
     private PeerInfo[] _peers = [];
+    private TaskCompletionSource _next = NewSignal();
 
     public IReadOnlyList<PeerInfo> Peers => Volatile.Read(ref _peers);
+
+    /// <summary>Completes at the next change of the list: take it before looking, then await it to look again.</summary>
+    public Task NextChange => Volatile.Read(ref _next).Task;
 
     public PeerInfo? Find(string name)
     {
@@ -60,6 +64,8 @@ internal sealed class PeerDirectory
             _peers = [.. list];
         }
 
+        Signal();
+
         var added = list.Where(p => !previous.Any(o => SameName(o, p) && o.Host == p.Host && o.Port == p.Port)).ToList();
         var removed = previous.Where(o => !list.Exists(p => SameName(o, p))).ToList();
         return (added, removed);
@@ -71,16 +77,20 @@ internal sealed class PeerDirectory
         lock (_gate)
         {
             var index = Array.FindIndex(_peers, p => SameName(p, peer));
+            PeerInfo? previous = null;
             if (index < 0)
             {
                 _peers = [.. _peers, peer];
-                return null;
+            }
+            else
+            {
+                previous = _peers[index];
+                var copy = (PeerInfo[])_peers.Clone();
+                copy[index] = peer;
+                _peers = copy;
             }
 
-            var previous = _peers[index];
-            var copy = (PeerInfo[])_peers.Clone();
-            copy[index] = peer;
-            _peers = copy;
+            Signal();
             return previous;
         }
     }
@@ -98,9 +108,15 @@ internal sealed class PeerDirectory
 
             var removed = _peers[index];
             _peers = [.. _peers[..index], .. _peers[(index + 1)..]];
+            Signal();
             return removed;
         }
     }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Wakes who waits for a change (continuations run asynchronously, so never under the caller's lock).</summary>
+    private void Signal() => Interlocked.Exchange(ref _next, NewSignal()).TrySetResult();
 
     private static bool SameName(PeerInfo a, PeerInfo b) => string.Equals(a.Name, b.Name, StringComparison.OrdinalIgnoreCase);
 }

@@ -57,12 +57,12 @@ internal sealed class BroadcastStream(Conversation conversation, string ownName,
         var check = TextRules.NormalizeText(text, ProtocolLimits.MaxTextLength, out var normalized);
         if (!check.IsValid)
         {
-            return new SendResult(false, null, check.Message);
+            return new SendResult(SendOutcome.Invalid, null, check.Message);
         }
 
         if (link.State == RendezvousState.Closed)
         {
-            return new SendResult(false, null, "Not connected to the rendezvous server.");
+            return new SendResult(SendOutcome.ServerOffline, null, "Not connected to the rendezvous server.");
         }
 
         var id = ids.NextBroadcast();
@@ -70,7 +70,7 @@ internal sealed class BroadcastStream(Conversation conversation, string ownName,
         {
             if (_pending.Count >= MaxPending)
             {
-                return new SendResult(false, null, $"{MaxPending} broadcasts are still waiting for the server; wait until it is back.");
+                return new SendResult(SendOutcome.Busy, null, $"{MaxPending} broadcasts are still waiting for the server; wait until it is back.");
             }
 
             _pending.Add(new PendingSay(id, normalized));
@@ -78,7 +78,7 @@ internal sealed class BroadcastStream(Conversation conversation, string ownName,
 
         conversation.Add(new ChatMessage(id, ownName, normalized, time.GetUtcNow(), IsOwn: true, DeliveryState.Sending));
         await FlushAsync(cancellationToken).ConfigureAwait(false);
-        return new SendResult(true, id);
+        return new SendResult(SendOutcome.Sent, id);
     }
 
     /// <summary>Sends a failed own broadcast again, under the same id.</summary>
@@ -87,24 +87,24 @@ internal sealed class BroadcastStream(Conversation conversation, string ownName,
         var message = conversation.Snapshot().FirstOrDefault(m => m.Id == messageId);
         if (message is not { IsOwn: true, Kind: ChatMessageKind.Chat })
         {
-            return new SendResult(false, messageId, "There is no own message with that id.");
+            return new SendResult(SendOutcome.NotFound, messageId, "There is no own message with that id.");
         }
 
         if (message.State != DeliveryState.Failed)
         {
-            return new SendResult(false, messageId, "Only a failed message can be sent again.");
+            return new SendResult(SendOutcome.NotFound, messageId, "Only a failed message can be sent again.");
         }
 
         if (link.State == RendezvousState.Closed)
         {
-            return new SendResult(false, messageId, "Not connected to the rendezvous server.");
+            return new SendResult(SendOutcome.ServerOffline, messageId, "Not connected to the rendezvous server.");
         }
 
         lock (_gate)
         {
             if (_pending.Exists(p => p.Id == messageId))
             {
-                return new SendResult(true, messageId);
+                return new SendResult(SendOutcome.Sent, messageId);
             }
 
             _pending.Add(new PendingSay(messageId, message.Text));
@@ -112,7 +112,7 @@ internal sealed class BroadcastStream(Conversation conversation, string ownName,
 
         conversation.Update(messageId, m => m with { State = DeliveryState.Sending, Error = null });
         await FlushAsync(cancellationToken).ConfigureAwait(false);
-        return new SendResult(true, messageId);
+        return new SendResult(SendOutcome.Sent, messageId);
     }
 
     public async ValueTask OnWelcomeAsync(Welcome welcome, int session, long? since, CancellationToken cancellationToken)

@@ -24,6 +24,7 @@ internal sealed partial class RendezvousLink : IAsyncDisposable
     private readonly IReconnectPolicy _policy;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly string? _key;
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<JoinResult> _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -37,8 +38,10 @@ internal sealed partial class RendezvousLink : IAsyncDisposable
     private Task? _loop;
     private int _disposed;
 
-    public RendezvousLink(PeerAgentOptions options, IRendezvousHandler handler, IReconnectPolicy policy, TimeProvider time, ILogger logger)
+    public RendezvousLink(PeerAgentOptions options, string? key, IRendezvousHandler handler, IReconnectPolicy policy, TimeProvider time,
+        ILogger logger)
     {
+        _key = key;
         _options = options;
         _handler = handler;
         _policy = policy;
@@ -326,7 +329,7 @@ internal sealed partial class RendezvousLink : IAsyncDisposable
             token = _token;
         }
 
-        await connection.SendAsync(new Hello(Hello.CurrentVersion, _options.Name, _peerPort, _options.AdvertisedHost, since, token), stop)
+        await connection.SendAsync(new Hello(Hello.CurrentVersion, _options.Name, _peerPort, _options.AdvertisedHost, since, token, _key), stop)
             .ConfigureAwait(false);
 
         FrameReadResult first;

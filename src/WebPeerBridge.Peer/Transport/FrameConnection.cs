@@ -18,7 +18,7 @@ internal sealed class FrameConnection : IAsyncDisposable
     public static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly PipeWriter _output;
     private readonly FrameWriter _writer;
     private readonly FrameReader _reader;
@@ -30,11 +30,22 @@ internal sealed class FrameConnection : IAsyncDisposable
     private int _abortRequested;
     private int _disposed;
 
+    /// <summary>A plain connection over <paramref name="socket"/>.</summary>
     public FrameConnection(Socket socket, int maxFrameBytes, TimeProvider time)
+        : this(socket, new NetworkStream(socket, ownsSocket: false), maxFrameBytes, time, peerKey: null)
+    {
+    }
+
+    /// <summary>
+    /// A connection over <paramref name="stream"/> (a TLS stream on <paramref name="socket"/>, which it disposes);
+    /// <paramref name="peerKey"/> is the fingerprint of the certificate the other side proved it holds.
+    /// </summary>
+    public FrameConnection(Socket socket, Stream stream, int maxFrameBytes, TimeProvider time, string? peerKey)
     {
         _socket = socket;
         _time = time;
-        _stream = new NetworkStream(socket, ownsSocket: false);
+        _stream = stream;
+        PeerKey = peerKey;
         Input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true));
         _output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
         _writer = new FrameWriter(_output);
@@ -43,6 +54,9 @@ internal sealed class FrameConnection : IAsyncDisposable
         RemoteEndPoint = remote.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(remote.Address.MapToIPv4(), remote.Port) : remote;
         _lastSent = _lastReceived = time.GetTimestamp();
     }
+
+    /// <summary>The fingerprint of the other side's TLS certificate; null on a plain connection.</summary>
+    public string? PeerKey { get; }
 
     /// <summary>The other side, IPv4-mapped addresses unmapped.</summary>
     public IPEndPoint RemoteEndPoint { get; }

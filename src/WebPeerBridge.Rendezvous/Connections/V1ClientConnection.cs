@@ -171,8 +171,15 @@ internal sealed partial class V1ClientConnection(
             return (ErrorCodes.BadFrame, "since must not be negative.");
         }
 
+        if (hello.Key is { } key && !IsFingerprint(key))
+        {
+            return (ErrorCodes.BadFrame, "key must be 64 lowercase hex characters (the SHA-256 of the link certificate).");
+        }
+
         return null;
     }
+
+    private static bool IsFingerprint(string key) => key.Length == 64 && key.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
 
     private static string FrameName(Frame frame) => frame switch
     {

@@ -124,10 +124,10 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
             since = holder.Peer.Since;
         }
 
-        var peer = new PeerInfo(name, hello.Host ?? observedHost, hello.PeerPort ?? 0, since, client.Protocol);
+        var peer = new PeerInfo(name, hello.Host ?? observedHost, hello.PeerPort ?? 0, since, client.Protocol, hello.Key);
         if (resumed)
         {
-            moved = peer.Host != holder!.Peer.Host || peer.Port != holder.Peer.Port;
+            moved = peer.Host != holder!.Peer.Host || peer.Port != holder.Peer.Port || peer.Key != holder.Peer.Key;
         }
 
         var history = await ReadHistoryAsync(hello.Since, isSeed).ConfigureAwait(false);

@@ -11,13 +11,15 @@ public sealed class RawClient : IAsyncDisposable
     private StreamReader? _reader;
     private NetworkStream? _stream;
 
-    public static async Task<RawClient> JoinAsync(int serverPort, string name, int peerPort)
+    /// <summary>Registers <paramref name="name"/>; with <paramref name="key"/>, listed with that link key.</summary>
+    public static async Task<RawClient> JoinAsync(int serverPort, string name, int peerPort, string? key = null)
     {
         var raw = new RawClient();
         await raw._client.ConnectAsync(IPAddress.Loopback, serverPort, TestContext.Current.CancellationToken);
         raw._stream = raw._client.GetStream();
         raw._reader = new StreamReader(raw._stream, Encoding.UTF8);
-        await raw.SendLineAsync($"{{\"type\":\"hello\",\"version\":1,\"name\":\"{name}\",\"peerPort\":{peerPort}}}");
+        var keyField = key is null ? "" : $",\"key\":\"{key}\"";
+        await raw.SendLineAsync($"{{\"type\":\"hello\",\"version\":1,\"name\":\"{name}\",\"peerPort\":{peerPort}{keyField}}}");
         var welcome = await raw.ReadLineAsync();
         Assert.Contains("\"welcome\"", welcome, StringComparison.Ordinal);
         return raw;

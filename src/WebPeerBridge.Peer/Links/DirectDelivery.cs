@@ -1,0 +1,172 @@
+using WebPeerBridge.Peer.Conversations;
+using WebPeerBridge.Peer.Presence;
+using WebPeerBridge.Protocol;
+using WebPeerBridge.Protocol.Validation;
+
+namespace WebPeerBridge.Peer.Links;
+
+/// <summary>
+/// Direct messages and their delivery state: sends a dm on the pair's open link (asking for one when there is none),
+/// sends a failed one again under its id, follows each to delivered or failed (acks, ack timeouts, refusals, links
+/// that end with messages unconfirmed), and shows what arrives: once per sender's id, at the sender's time unless that
+/// is far off the local clock.
+/// </summary>
+internal sealed class DirectDelivery(
+    PeerAgentOptions options,
+    ConversationStore conversations,
+    PeerDirectory directory,
+    MessageIds ids,
+    LinkRegistry registry,
+    Func<string, CancellationToken, Task<LinkResult>> connect,
+    ChangeNotifier changed,
+    TimeProvider time)
+{
+    /// <summary>Sends <paramref name="text"/> to <paramref name="peerName"/>, dialing when no link is open.</summary>
+    public async Task<SendResult> SendAsync(string peerName, string text, CancellationToken cancellationToken)
+    {
+        var check = TextRules.NormalizeText(text, ProtocolLimits.MaxTextLength, out var normalized);
+        if (!check.IsValid)
+        {
+            return new SendResult(SendOutcome.Invalid, null, check.Message);
+        }
+
+        string name;
+        if (registry.TryGetOpen(peerName, out var link))
+        {
+            name = link.PeerName;
+        }
+        else if (directory.Find(peerName) is { } peer)
+        {
+            name = peer.Name;
+        }
+        else
+        {
+            return new SendResult(SendOutcome.PeerOffline, null, UnknownPeer(peerName));
+        }
+
+        var conversation = Open(name);
+        var id = ids.NextDirect();
+        var at = time.GetUtcNow();
+        conversation.Add(new ChatMessage(id, options.Name, normalized, at, IsOwn: true, DeliveryState.Sending));
+        registry.MarkCurrent(name);
+        return await DeliverAsync(conversation, name, id, normalized, at, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a failed own dm again, under the same id (the receiver shows it once).</summary>
+    public async Task<SendResult> ResendAsync(string peerName, string messageId, CancellationToken cancellationToken)
+    {
+        var conversation = conversations.Find(peerName);
+        var message = conversation?.Snapshot().FirstOrDefault(m => m.Id == messageId);
+        if (conversation is null || message is not { IsOwn: true, Kind: ChatMessageKind.Chat })
+        {
+            return new SendResult(SendOutcome.NotFound, messageId, "There is no own message with that id.");
+        }
+
+        if (message.State != DeliveryState.Failed)
+        {
+            return new SendResult(SendOutcome.NotFound, messageId, "Only a failed message can be sent again.");
+        }
+
+        conversation.Update(messageId, m => m with { State = DeliveryState.Sending, Error = null });
+        return await DeliverAsync(conversation, conversation.Key, messageId, message.Text, message.At, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A dm arrived. A repeated id (its ack was lost, or a forger replays it) changes nothing that is shown.</summary>
+    public void Received(DirectLink link, string id, string text, DateTimeOffset? at)
+    {
+        var now = time.GetUtcNow();
+        // The sender's clock says when it was written, unless it is far off ours: then it could backdate or postdate lines.
+        var shownAt = at is { } sent && (sent - now).Duration() <= options.MaxClockSkew ? sent : now;
+        var conversation = Open(link.PeerName);
+        conversation.TryAddNew(new ChatMessage(MessageIds.ForReceivedDm(id), link.PeerName, text, shownAt, IsOwn: false, DeliveryState.None));
+        registry.MarkCurrent(link.PeerName);
+    }
+
+    public void Acked(DirectLink link, string id) =>
+        conversations.Find(link.PeerName)?.Update(id, m => m.State is DeliveryState.Sending or DeliveryState.Failed
+            ? m with { State = DeliveryState.Delivered, Error = null }
+            : m);
+
+    public void AckTimedOut(DirectLink link, string id) =>
+        MarkFailed(link.PeerName, id, $"{link.PeerName} did not confirm it within {options.AckTimeout.TotalSeconds:0.#} s.");
+
+    public void Refused(DirectLink link, string id, string message) =>
+        MarkFailed(link.PeerName, id, $"{link.PeerName} refused it: {message}");
+
+    /// <summary>Sends <paramref name="unacked"/> on <paramref name="link"/>; marks them failed when there is none or it fails.</summary>
+    public async Task ResendOnAsync(DirectLink? link, string peerName, IReadOnlyList<PendingDm> unacked)
+    {
+        foreach (var message in unacked)
+        {
+            // Same id: the receiver shows a message it already had only once.
+            if (link is null || !await link.SendAsync(message.Id, message.Text, message.At, CancellationToken.None).ConfigureAwait(false))
+            {
+                MarkFailed(peerName, message.Id, $"The link with {peerName} closed before it confirmed this message.");
+            }
+        }
+    }
+
+    /// <summary>A line that says what happened to the link, in the pair's conversation if there is one.</summary>
+    public void AddSystemLine(string peerName, string text) =>
+        conversations.Find(peerName)?.Add(new ChatMessage(ids.NextSystem(), "", text, time.GetUtcNow(), IsOwn: false, DeliveryState.None,
+            ChatMessageKind.System));
+
+    public static string UnknownPeer(string peerName) => $"No peer named '{peerName}' is online. Type /peers to see who is.";
+
+    private async Task<SendResult> DeliverAsync(Conversation conversation, string name, string id, string text, DateTimeOffset at,
+        CancellationToken cancellationToken)
+    {
+        if (!registry.TryGetOpen(name, out var link))
+        {
+            var connected = await connect(name, cancellationToken).ConfigureAwait(false);
+            if (!connected.Success || !registry.TryGetOpen(name, out link))
+            {
+                var error = connected.Error ?? $"The link with {name} closed.";
+                conversation.Update(id, m => m with { State = DeliveryState.Failed, Error = error });
+                return new SendResult(connected.Success ? SendOutcome.LinkClosed : ToSendOutcome(connected.Outcome), id, error);
+            }
+        }
+
+        if (!await link.SendAsync(id, text, at, cancellationToken).ConfigureAwait(false))
+        {
+            var error = $"The link with {name} closed before the message went out.";
+            // The link may have handed it on as unconfirmed already; a later ack still turns it delivered.
+            conversation.Update(id, m => m.State == DeliveryState.Sending ? m with { State = DeliveryState.Failed, Error = error } : m);
+            return new SendResult(SendOutcome.LinkClosed, id, error);
+        }
+
+        if (!link.GivesReceipts)
+        {
+            conversation.Update(id, m => m.State == DeliveryState.Sending ? m with { State = DeliveryState.Sent } : m);
+        }
+
+        return new SendResult(SendOutcome.Sent, id);
+    }
+
+    private static SendOutcome ToSendOutcome(LinkOutcome outcome) => outcome switch
+    {
+        LinkOutcome.Invalid => SendOutcome.Invalid,
+        LinkOutcome.NotJoined => SendOutcome.NotJoined,
+        LinkOutcome.PeerOffline => SendOutcome.PeerOffline,
+        LinkOutcome.Unverified => SendOutcome.Unverified,
+        LinkOutcome.Unreachable => SendOutcome.Unreachable,
+        LinkOutcome.Refused => SendOutcome.Refused,
+        _ => SendOutcome.LinkClosed,
+    };
+
+    private Conversation Open(string peerName)
+    {
+        var conversation = conversations.Open(peerName, out var created);
+        if (created)
+        {
+            changed.Notify();
+        }
+
+        return conversation;
+    }
+
+    private void MarkFailed(string peerName, string id, string error) =>
+        conversations.Find(peerName)?.Update(id, m => m.State is DeliveryState.Sending or DeliveryState.Sent
+            ? m with { State = DeliveryState.Failed, Error = error }
+            : m);
+}
