@@ -119,14 +119,16 @@ internal sealed class EventPrinter : IDisposable
     private void OnNotice(AgentNotice notice) =>
         _output.Line(notice.Kind == NoticeKind.Error ? $"! {notice.Text}" : $"* {notice.Text}");
 
-    private static string FormatMessage(Conversation conversation, ChatMessage message, bool showId)
+    private string FormatMessage(Conversation conversation, ChatMessage message, bool showId)
     {
         var time = message.At.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
         var channel = conversation.Kind == ConversationKind.Broadcast
             ? ""
             : message.IsOwn ? $"[dm to {conversation.Key}] " : "[dm] ";
         var id = showId ? $"  ({message.Id})" : "";
-        return $"[{time}] {channel}<{message.From}> {message.Text}{id}";
+        // A verified link needs no mark; a plain or classic one cannot prove who sent it.
+        var trust = conversation.Kind == ConversationKind.Direct && !message.IsOwn && _agent.IsUnverified(conversation.Key) ? "  (unverified)" : "";
+        return $"[{time}] {channel}<{message.From}> {message.Text}{id}{trust}";
     }
 
     private static string? FormatState(ChatMessage message) => message.State switch

@@ -95,6 +95,25 @@ public sealed class TerminalPeerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Terminal_peer_marks_a_peer_without_a_key_unverified_and_a_keyed_one_not()
+    {
+        await using var bob = StartTerminal("bob");
+        await bob.WaitForLineAsync(line => line.StartsWith("* joined as bob (", StringComparison.Ordinal), "bob joined");
+        var carol = await _agents.JoinAsync("carol", _server.Port);
+        await using var old = await RawClient.JoinAsync(_server.Port, "old", RawClient.ClosedPort());
+        await bob.WaitForLineAsync(line => line.StartsWith("* old joined", StringComparison.Ordinal), "old joined");
+
+        await bob.WriteLineAsync("/peers");
+
+        await bob.WaitForLineAsync(line => line.Contains($"carol  127.0.0.1:{carol.PeerPort}", StringComparison.Ordinal)
+            && !line.Contains("unverified", StringComparison.Ordinal), "carol is listed without a mark");
+        await bob.WaitForLineAsync(line => line.Contains("old", StringComparison.Ordinal) && line.EndsWith("(unverified)", StringComparison.Ordinal),
+            "old is listed unverified");
+        await bob.WriteLineAsync("/quit");
+        Assert.Equal(0, await bob.WaitForExitAsync());
+    }
+
+    [Fact]
     public async Task Terminal_peer_with_a_taken_name_says_why_and_exits_with_1()
     {
         await _agents.JoinAsync("bob", _server.Port);

@@ -78,6 +78,11 @@ internal sealed class CommandExecutor(PeerAgent agent)
                 text.Append("  (classic client)");
             }
 
+            if (agent.IsUnverified(peer.Name))
+            {
+                text.Append("  (unverified)");
+            }
+
             if (linked.Contains(peer.Name, StringComparer.OrdinalIgnoreCase))
             {
                 text.Append("  [linked]");

@@ -24,10 +24,24 @@ public sealed class ConversationViewTests
 
         Assert.Equal("bob", cut.Find("h1").TextContent.Trim());
         Assert.Contains($"Online at 127.0.0.1:{bob.PeerPort}", cut.Find("header").TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("unverified", cut.Find("header").TextContent, StringComparison.Ordinal);
 
         await bob.LeaveAsync(Ct);
 
         cut.WaitForAssertion(() => Assert.Contains("Offline", cut.Find("header").TextContent, StringComparison.Ordinal), TestNetwork.Timeout);
+    }
+
+    [Fact]
+    public async Task The_header_of_a_conversation_with_a_peer_without_a_key_says_it_is_unverified()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        await chat.Network.JoinKeylessPeerAsync("old", 5558, Ct);
+        await Signals.UntilAsync(alice, () => alice.Peers.Any(p => p.Name == "old"), Ct);
+
+        var cut = chat.Render<ConversationView>(p => p.Add(x => x.Agent, alice).Add(x => x.ConversationKey, "old"));
+
+        Assert.Contains("unverified: cannot prove this is old", cut.Find("header").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

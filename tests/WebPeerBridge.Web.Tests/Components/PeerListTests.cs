@@ -41,7 +41,26 @@ public sealed class PeerListTests
         {
             var row = cut.Find("li[aria-label='carol']");
             Assert.Contains("127.0.0.1:5555", row.TextContent, StringComparison.Ordinal);
-            Assert.NotNull(row.QuerySelector("[aria-label='Classic client: no history, no delivery receipts']"));
+            Assert.NotNull(row.QuerySelector("[aria-label='Classic client: unverified, no history, no delivery receipts']"));
+        }, TestNetwork.Timeout);
+    }
+
+    [Fact]
+    public async Task A_peer_without_a_key_is_badged_unverified_and_a_keyed_one_is_not()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        var cut = chat.Render<PeerList>(p => p.Add(x => x.Agent, alice));
+
+        await chat.Network.JoinPersonAsync("bob", Ct);
+        await chat.Network.JoinKeylessPeerAsync("old", 5557, Ct);
+
+        cut.WaitForAssertion(() =>
+        {
+            var row = cut.Find("li[aria-label='old']");
+            Assert.NotNull(row.QuerySelector(".wpb-peer-sub .wpb-badge-unverified"));
+            Assert.Contains("unverified", row.TextContent, StringComparison.Ordinal);
+            Assert.Null(cut.Find("li[aria-label='bob']").QuerySelector(".wpb-badge-unverified"));
         }, TestNetwork.Timeout);
     }
 

@@ -106,6 +106,17 @@ internal sealed class TestNetwork : IAsyncDisposable
         return socket;
     }
 
+    /// <summary>An older v1 peer that registers without a key (its links cannot be verified); disposing it leaves.</summary>
+    public async Task<Socket> JoinKeylessPeerAsync(string name, int peerPort, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        _sockets.Add(socket);
+        await socket.ConnectAsync(IPAddress.Loopback, Port, cancellationToken);
+        await socket.SendAsync(System.Text.Encoding.UTF8.GetBytes($$"""{"type":"hello","version":1,"name":"{{name}}","peerPort":{{peerPort}}}""" + "\n"),
+            SocketFlags.None, cancellationToken);
+        return socket;
+    }
+
     /// <summary>Stops the rendezvous server (agents start reconnecting).</summary>
     public async Task StopServerAsync(CancellationToken cancellationToken)
     {
