@@ -75,6 +75,12 @@ try
                 RoundTrips = options.Int("round-trips", 200),
                 PeerPortMin = options.Int("peer-port-min", 42000),
                 Timeout = options.Seconds("timeout", 180),
+                PlainLinks = options.String("links", "tls") switch
+                {
+                    "tls" => false,
+                    "plain" => true,
+                    var other => throw new ArgumentException($"--links is tls or plain, not '{other}'."),
+                },
             };
             options.ThrowIfUnknown();
             var result = await new AgentsRunner(agentOptions, Console.Out).RunAsync(cancel.Token).ConfigureAwait(false);

@@ -63,9 +63,9 @@ internal static class Report
             return;
         }
 
-        output.WriteLine("| agents | online | start all | managed heap per agent | RSS growth per agent | dm pairs | round trips | round trips/s | p50 | p99 | max |");
-        output.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-        output.WriteLine(F($"| {r.Count} | {r.Started} | {r.StartElapsed.TotalMilliseconds:N0} ms | {r.HeapPerAgent / 1024:N1} KB | {r.RssPerAgent / 1024:N1} KB | {r.Pairs} | {r.RoundTrips:N0} | {r.RoundTripsPerSecond:N0} | {r.DmLatency.P50:0.00} ms | {r.DmLatency.P99:0.00} ms | {r.DmLatency.Max:0.00} ms |"));
+        output.WriteLine("| links | agents | online | start all | managed heap per agent | RSS growth per agent | link open p50 | link open max | dm pairs | round trips | round trips/s | p50 | p99 | max |");
+        output.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        output.WriteLine(F($"| {(r.PlainLinks ? "plain" : "TLS")} | {r.Count} | {r.Started} | {r.StartElapsed.TotalMilliseconds:N0} ms | {r.HeapPerAgent / 1024:N1} KB | {r.RssPerAgent / 1024:N1} KB | {r.LinkOpen.P50:0.00} ms | {r.LinkOpen.Max:0.00} ms | {r.Pairs} | {r.RoundTrips:N0} | {r.RoundTripsPerSecond:N0} | {r.DmLatency.P50:0.00} ms | {r.DmLatency.P99:0.00} ms | {r.DmLatency.Max:0.00} ms |"));
         foreach (var error in r.Errors)
         {
             output.WriteLine("  " + error);

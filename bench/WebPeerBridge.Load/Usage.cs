@@ -14,7 +14,7 @@ internal static class Usage
               join storm, server memory per client (with --server-pid), then one send phase per rate
           relay [--port 1235] [--bind 127.0.0.1] [--max-seconds 3600]
               the raw byte-relay baseline server
-          agents [--server 127.0.0.1:1234] [--count 200] [--pairs 10] [--round-trips 200] [--peer-port-min 42000]
+          agents [--server 127.0.0.1:1234] [--count 200] [--pairs 10] [--round-trips 200] [--peer-port-min 42000] [--links tls|plain]
               N PeerAgents in this process: start time, memory per agent, dm round trips per second
           all [--targets relay,wpb,irc] [--agents 0] [--rendezvous-dll PATH] [--inspircd /usr/sbin/inspircd] SCENARIO
               runs each server as a child process on a free port, the same scenario against each, one table

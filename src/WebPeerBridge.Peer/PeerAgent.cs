@@ -57,7 +57,7 @@ public sealed partial class PeerAgent : IAsyncDisposable
         _logger = _loggerFactory.CreateLogger<PeerAgent>();
         _time = timeProvider ?? TimeProvider.System;
         _conversations = new ConversationStore(options.HistoryCapPerConversation);
-        _rendezvous = new RendezvousLink(options, Identity.Key, new RendezvousEvents(this),
+        _rendezvous = new RendezvousLink(options, options.PublishKey ? Identity.Key : null, new RendezvousEvents(this),
             new ExponentialBackoffPolicy(options.ReconnectMinDelay, options.ReconnectMaxDelay), _time, _loggerFactory.CreateLogger<RendezvousLink>());
         _broadcasts = new BroadcastStream(_conversations.Broadcast, options.Name, _ids, _rendezvous, _time);
         _messaging = new DirectMessaging(options, Identity, _conversations, _directory, _ids, _notices, _changed, _time, _loggerFactory);

@@ -92,6 +92,12 @@ public sealed class PeerAgentOptions
     /// </summary>
     public PeerIdentity? Identity { get; set; }
 
+    /// <summary>
+    /// Whether the agent sends its key in its rendezvous hello (the default). False makes it an older keyless peer: its
+    /// links are plain and shown unverified; only for benchmarks and compatibility tests.
+    /// </summary>
+    internal bool PublishKey { get; set; } = true;
+
     /// <summary>Gap between two messages written to a seed client's link, so that its reader sees them apart.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
     public TimeSpan SeedWriteInterval { get; set; } = TimeSpan.FromMilliseconds(100);

@@ -18,6 +18,9 @@ internal sealed record AgentsOptions
     /// <summary>First port of the agents' peer listener range (they bind 127.0.0.1).</summary>
     public int PeerPortMin { get; init; } = 42000;
 
+    /// <summary>Agents publish no key, so their links are plain v1 (the links of before trusted links), not TLS.</summary>
+    public bool PlainLinks { get; init; }
+
     /// <summary>A dm not delivered within this time counts as lost.</summary>
     public TimeSpan AckTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

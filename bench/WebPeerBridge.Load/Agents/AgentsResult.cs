@@ -18,6 +18,12 @@ internal sealed record AgentsResult(
     IReadOnlyList<string> Errors,
     string? Unavailable = null)
 {
+    /// <summary>The agents published no key: plain links instead of TLS.</summary>
+    public bool PlainLinks { get; init; }
+
+    /// <summary>Time to open one pair's link (dial, TLS unless plain, hellos), one pair at a time.</summary>
+    public LatencySummary LinkOpen { get; init; } = LatencySummary.Empty;
+
     public double HeapPerAgent => Started > 0 ? (HeapAfter - HeapBefore) / (double)Started : 0;
 
     public double RssPerAgent => Started > 0 ? (RssAfter - RssBefore) / (double)Started : 0;

@@ -34,6 +34,7 @@ internal sealed class AgentsRunner(AgentsOptions options, TextWriter progress)
                     BindAddress = "127.0.0.1",
                     PeerPortMin = options.PeerPortMin,
                     PeerPortMax = Math.Min(65535, options.PeerPortMin + options.Count + 200),
+                    PublishKey = !options.PlainLinks,
                 }));
             }
 
@@ -49,13 +50,15 @@ internal sealed class AgentsRunner(AgentsOptions options, TextWriter progress)
             var rssAfter = Environment.WorkingSet;
 
             var pairs = ok == options.Count ? Math.Min(options.Pairs, options.Count / 2) : 0;
+            var linkOpen = pairs > 0 ? await OpenLinksAsync(agents, pairs, errors, ct).ConfigureAwait(false) : LatencySummary.Empty;
+            progress.WriteLine($"[agents] {pairs} {(options.PlainLinks ? "plain" : "TLS")} links opened one at a time, {linkOpen}");
             var (roundTrips, dmElapsed, latency) = pairs > 0
                 ? await RoundTripsAsync(agents, pairs, errors, ct).ConfigureAwait(false)
                 : (0L, TimeSpan.Zero, LatencySummary.Empty);
             progress.WriteLine($"[agents] {roundTrips:N0} dm round trips over {pairs} pairs in {dmElapsed.TotalMilliseconds:N0} ms, {latency}");
 
             return new AgentsResult(options.Count, ok, startElapsed, heapBefore, heapAfter, rssBefore, rssAfter, pairs, roundTrips, dmElapsed,
-                latency, [.. errors.Distinct().Take(10)]);
+                latency, [.. errors.Distinct().Take(10)]) { PlainLinks = options.PlainLinks, LinkOpen = linkOpen };
         }
         catch (NotImplementedException)
         {
@@ -65,6 +68,27 @@ internal sealed class AgentsRunner(AgentsOptions options, TextWriter progress)
         {
             await DisposeAllAsync(agents).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Opens each pair's link, one after the other: TCP, then TLS unless plain, then the hellos both ways.</summary>
+    private static async Task<LatencySummary> OpenLinksAsync(List<PeerAgent> agents, int pairs, List<string> errors, CancellationToken ct)
+    {
+        var times = new List<long>(pairs);
+        for (var p = 0; p < pairs; p++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var linked = await agents[2 * p].ConnectToPeerAsync(agents[(2 * p) + 1].Name, ct).ConfigureAwait(false);
+            if (linked.Success)
+            {
+                times.Add(Stopwatch.GetTimestamp() - started);
+            }
+            else
+            {
+                errors.Add($"link {agents[2 * p].Name} -> {agents[(2 * p) + 1].Name}: {linked.Error}");
+            }
+        }
+
+        return LatencySummary.FromTicks([.. times]);
     }
 
     private async Task<(long RoundTrips, TimeSpan Elapsed, LatencySummary Latency)> RoundTripsAsync(
