@@ -21,6 +21,17 @@ public sealed class RendezvousOptions
     [Required]
     public string HistoryPath { get; set; } = "rendezvous-history.db";
 
+    /// <summary>
+    /// A write of the broadcast history that cannot finish within this time (another process holds the file's lock, the
+    /// disk stalls) fails: its says get <c>unavailable</c> and the next batch tries again.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
+    public TimeSpan HistoryWriteTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Most broadcasts stored in one transaction (group commit): every say waiting at that moment, up to this many.</summary>
+    [Range(1, 100_000)]
+    public int MaxBroadcastBatch { get; set; } = 1024;
+
     /// <summary>How many broadcasts a <c>welcome</c> without <c>since</c> carries.</summary>
     [Range(0, 100_000)]
     public int WelcomeHistoryCount { get; set; } = 200;

@@ -40,7 +40,7 @@ public sealed partial class RendezvousServer : BackgroundService
         _time = time;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<RendezvousServer>();
-        _log = log ?? new SqliteBroadcastLog(_options.HistoryPath, loggerFactory.CreateLogger<SqliteBroadcastLog>());
+        _log = log ?? new SqliteBroadcastLog(_options.HistoryPath, _options.HistoryWriteTimeout, loggerFactory.CreateLogger<SqliteBroadcastLog>());
         _hub = new RendezvousHub(_log, presence ?? new InMemoryPresenceStore(), _options, time, loggerFactory.CreateLogger<RendezvousHub>());
     }
 

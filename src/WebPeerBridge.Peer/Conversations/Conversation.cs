@@ -112,6 +112,22 @@ public sealed class Conversation
         return true;
     }
 
+    /// <summary>The line with this id, if it is held.</summary>
+    public bool TryGet(string id, out ChatMessage message)
+    {
+        lock (_gate)
+        {
+            if (_byId.TryGetValue(id, out var node))
+            {
+                message = node.Value;
+                return true;
+            }
+        }
+
+        message = null!;
+        return false;
+    }
+
     /// <summary>Whether a line with this id is held.</summary>
     public bool Contains(string id)
     {

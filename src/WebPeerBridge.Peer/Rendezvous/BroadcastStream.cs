@@ -191,8 +191,16 @@ internal sealed class BroadcastStream(Conversation conversation, string ownName,
         }
 
         var isOwn = string.Equals(said.From, ownName, StringComparison.OrdinalIgnoreCase);
-        conversation.Add(new ChatMessage(MessageIds.ForSaid(said.Seq), said.From, said.Text, said.At, isOwn,
-            isOwn ? DeliveryState.Delivered : DeliveryState.None, ChatMessageKind.Chat, said.Seq));
+        var line = new ChatMessage(MessageIds.ForSaid(said.Seq), said.From, said.Text, said.At, isOwn,
+            isOwn ? DeliveryState.Delivered : DeliveryState.None, ChatMessageKind.Chat, said.Seq);
+        if (conversation.TryAddNew(line) || conversation.TryGet(line.Id, out var shown) && shown.From == said.From && shown.Text == said.Text)
+        {
+            return;
+        }
+
+        // A seq this conversation already shows for another broadcast: a server that lost its log handed it out again.
+        // The shown line stays as it is; this one is shown as well, under an id of its own.
+        conversation.TryAddNew(line with { Id = $"{line.Id}@{said.At.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}" });
     }
 
     /// <summary>An error with the id of a pending broadcast marks it failed; false when the id is not ours.</summary>

@@ -264,7 +264,9 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
     protected void Dequeued(in Outbound frame)
     {
         Interlocked.Add(ref _queuedBytes, -frame.Line.Length);
-        if (frame.Frame is Said said && string.Equals(said.From, RegisteredName, StringComparison.Ordinal))
+        // An own say ends either as its said or, when the log cannot store it, as unavailable with its id.
+        if (frame.Frame is Said said && string.Equals(said.From, RegisteredName, StringComparison.Ordinal)
+            || frame.Frame is ErrorFrame { Code: ErrorCodes.Unavailable })
         {
             TaskCompletionSource? echoed;
             lock (_paceGate)

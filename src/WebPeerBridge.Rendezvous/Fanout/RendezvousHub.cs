@@ -14,6 +14,9 @@ namespace WebPeerBridge.Rendezvous.Fanout;
 /// The one place that changes who is online and what was said. Every register, say and leave goes through one loop,
 /// so each client sees joins, leaves and broadcasts in one order, <c>seq</c> in increasing order, and a welcome that
 /// fits exactly with what follows it. A broadcast is serialized once; its bytes are shared by every receiver's queue.
+/// Accepted means stored: the says waiting at one moment are stored in one transaction (group commit), and only then
+/// go out as <c>said</c>; before any other command is carried out, so a welcome's history is exactly what was stored.
+/// When the log cannot write, each of those says gets <c>unavailable</c> with its id, and nothing is echoed.
 /// </summary>
 internal sealed partial class RendezvousHub : IAsyncDisposable
 {
@@ -26,6 +29,7 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
     private readonly Dictionary<string, Member> _members = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<Member> _memberList = [];
     private readonly List<IHubClient> _slow = [];
+    private readonly List<(IHubClient Client, NewBroadcast Broadcast)> _says = [];
     private readonly IPresenceStore _presence;
     private readonly IBroadcastLog _log;
     private readonly RendezvousOptions _options;
@@ -78,13 +82,23 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
             {
                 try
                 {
+                    if (command.Kind == HubCommandKind.Say)
+                    {
+                        QueueSay(command.Client, command.Reason, command.Text!);
+                        if (_says.Count >= _options.MaxBroadcastBatch)
+                        {
+                            await StoreSaysAsync().ConfigureAwait(false);
+                        }
+
+                        continue;
+                    }
+
+                    // Whatever comes next sees the says before it stored and sent.
+                    await StoreSaysAsync().ConfigureAwait(false);
                     switch (command.Kind)
                     {
                         case HubCommandKind.Register:
                             await RegisterCoreAsync(command.Client, (Hello)command.Frame!, command.Host!).ConfigureAwait(false);
-                            break;
-                        case HubCommandKind.Say:
-                            await SayCoreAsync(command.Client, command.Reason, command.Text!).ConfigureAwait(false);
                             break;
                         case HubCommandKind.Leave:
                             LeaveCore(command.Client, command.Reason!);
@@ -97,6 +111,9 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
                     LogCommandFailed(ex, command.Kind, command.Client.ConnectionId);
                 }
             }
+
+            // Nothing else waiting: this is the moment to commit.
+            await StoreSaysAsync().ConfigureAwait(false);
         }
     }
 
@@ -146,15 +163,46 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
         }
     }
 
-    private async ValueTask SayCoreAsync(IHubClient client, string? id, string text)
+    private void QueueSay(IHubClient client, string? id, string text)
     {
-        if (!IsCurrent(client, out var member))
+        if (IsCurrent(client, out var member))
+        {
+            _says.Add((client, new NewBroadcast(id, member.Peer.Name, text, _time.GetUtcNow())));
+        }
+    }
+
+    /// <summary>Stores the queued says in one transaction, then sends each as <c>said</c>; or refuses each as <c>unavailable</c>.</summary>
+    private async ValueTask StoreSaysAsync()
+    {
+        if (_says.Count == 0)
         {
             return;
         }
 
-        var said = await _log.AppendAsync(id, member.Peer.Name, text, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
-        Broadcast(Outbound.Of(said), except: null);
+        var batch = _says.ToArray();
+        _says.Clear();
+        IReadOnlyList<Said> stored;
+        try
+        {
+            stored = await _log.AppendAsync([.. batch.Select(s => s.Broadcast)], CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (BroadcastLogUnavailableException ex)
+        {
+            LogUnavailable(batch.Length, ex.Message);
+            foreach (var (client, broadcast) in batch)
+            {
+                // A client whose queue is full is dropped by the next broadcast it misses; this one is only for it.
+                client.TryEnqueue(Outbound.Of(new ErrorFrame(ErrorCodes.Unavailable,
+                    "The server cannot store broadcasts right now; nothing was sent. Try again in a moment.", broadcast.Id)));
+            }
+
+            return;
+        }
+
+        foreach (var said in stored)
+        {
+            Broadcast(Outbound.Of(said), except: null);
+        }
     }
 
     private void LeaveCore(IHubClient client, string reason)
@@ -296,6 +344,9 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
 
     [LoggerMessage(4, LogLevel.Warning, "{ConnectionId} ({Name}) dropped: its send queue is full")]
     private partial void LogSlowConsumer(string connectionId, string name);
+
+    [LoggerMessage(6, LogLevel.Error, "Refused {Count} broadcasts as unavailable: {Reason}")]
+    private partial void LogUnavailable(int count, string reason);
 
     [LoggerMessage(5, LogLevel.Error, "Hub command {Kind} from {ConnectionId} failed")]
     private partial void LogCommandFailed(Exception exception, HubCommandKind kind, string connectionId);

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using WebPeerBridge.Protocol.Frames;
@@ -8,37 +7,40 @@ namespace WebPeerBridge.Rendezvous.History;
 
 /// <summary>
 /// The embedded broadcast log: SQLite (a file, or <c>:memory:</c>) behind an in-memory tail of the newest entries.
-/// Appends get their <c>seq</c> at once and are written in batches by a background loop, so fan-out never waits
-/// for the disk; the tail holds every entry not yet written, so reads never miss one. Dispose flushes.
+/// Appends are group commits: the hub hands over every broadcast waiting at that moment, they are written in one
+/// transaction with <c>synchronous = FULL</c>, and only then do they get out as <c>said</c> — what a sender saw
+/// confirmed survives <c>kill -9</c> and power cuts. A <c>seq</c> is used only by a stored entry, so a restart never hands
+/// one out again. A batch that cannot be written (disk full, I/O error, another process holding the lock beyond
+/// <see cref="RendezvousOptions.HistoryWriteTimeout"/>) is rolled back whole and reported to the caller.
 /// </summary>
 public sealed partial class SqliteBroadcastLog : IBroadcastLog
 {
-    // The write queue is never longer than the tail, so an entry not yet on disk is always in the tail.
+    // The newest entries, for welcomes and resyncs without a query.
     private const int TailCapacity = 4096;
-    private const int MaxBatch = 512;
 
     private readonly string _connectionString;
+    private readonly TimeSpan _writeTimeout;
     private readonly ILogger<SqliteBroadcastLog> _logger;
     private readonly Said[] _tail = new Said[TailCapacity];
-    private readonly Channel<Said> _pending = Channel.CreateBounded<Said>(new BoundedChannelOptions(TailCapacity)
-    {
-        SingleReader = true,
-        SingleWriter = true,
-        FullMode = BoundedChannelFullMode.Wait,
-    });
-
     private readonly Lock _gate = new();
-    private SqliteConnection? _keepAlive;
-    private Task? _writerLoop;
+    private SqliteConnection? _writer;
+    private SqliteCommand? _begin;
+    private SqliteCommand? _insert;
+    private SqliteCommand? _commit;
+    private SqliteCommand? _rollback;
     private long _lastSeq;
-    private long _storedSeq;
     private long _tailCount;
-    private TaskCompletionSource _stored = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
 
     public SqliteBroadcastLog(string path, ILogger<SqliteBroadcastLog> logger)
+        : this(path, TimeSpan.FromSeconds(2), logger)
+    {
+    }
+
+    public SqliteBroadcastLog(string path, TimeSpan writeTimeout, ILogger<SqliteBroadcastLog> logger)
     {
         _logger = logger;
+        _writeTimeout = writeTimeout;
         _connectionString = path is ":memory:" or ""
             ? new SqliteConnectionStringBuilder
             {
@@ -55,15 +57,15 @@ public sealed partial class SqliteBroadcastLog : IBroadcastLog
 
     public async ValueTask InitializeAsync(CancellationToken cancellationToken)
     {
-        _keepAlive = new SqliteConnection(_connectionString);
-        await _keepAlive.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var create = _keepAlive.CreateCommand();
+        _writer = new SqliteConnection(_connectionString);
+        await _writer.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var create = _writer.CreateCommand();
         await using (create.ConfigureAwait(false))
         {
             var command = create;
             command.CommandText = """
                 PRAGMA journal_mode = WAL;
-                PRAGMA synchronous = NORMAL;
+                PRAGMA synchronous = FULL;
                 CREATE TABLE IF NOT EXISTS broadcasts (
                     seq INTEGER PRIMARY KEY,
                     id TEXT NULL,
@@ -74,7 +76,7 @@ public sealed partial class SqliteBroadcastLog : IBroadcastLog
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var select = _keepAlive.CreateCommand();
+        var select = _writer.CreateCommand();
         await using (select.ConfigureAwait(false))
         {
             var command = select;
@@ -82,28 +84,83 @@ public sealed partial class SqliteBroadcastLog : IBroadcastLog
             _lastSeq = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L);
         }
 
-        _storedSeq = _lastSeq;
-        LogOpened(IsInMemory ? ":memory:" : _keepAlive.DataSource, _lastSeq);
-        _writerLoop = Task.Run(WriteLoopAsync, CancellationToken.None);
+        // Microsoft.Data.Sqlite retries a busy database for CommandTimeout seconds (0 would be forever).
+        var timeout = Math.Max(1, (int)Math.Ceiling(_writeTimeout.TotalSeconds));
+        _begin = Command("BEGIN IMMEDIATE", timeout);
+        _commit = Command("COMMIT", timeout);
+        _rollback = Command("ROLLBACK", timeout);
+        _insert = Command("INSERT INTO broadcasts (seq, id, sender, text, at_ms) VALUES ($seq, $id, $sender, $text, $at)", timeout);
+        _insert.Parameters.Add("$seq", SqliteType.Integer);
+        _insert.Parameters.Add("$id", SqliteType.Text);
+        _insert.Parameters.Add("$sender", SqliteType.Text);
+        _insert.Parameters.Add("$text", SqliteType.Text);
+        _insert.Parameters.Add("$at", SqliteType.Integer);
+        await FillTailAsync(cancellationToken).ConfigureAwait(false);
+        LogOpened(IsInMemory ? ":memory:" : _writer.DataSource, _lastSeq);
     }
 
-    public async ValueTask<Said> AppendAsync(string? id, string from, string text, DateTimeOffset at, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<Said>> AppendAsync(IReadOnlyList<NewBroadcast> broadcasts, CancellationToken cancellationToken)
     {
-        var said = new Said(_lastSeq + 1, id, from, text, at);
-        // Wait mode: when the disk falls 4,096 entries behind, appending waits rather than losing an entry.
-        if (!_pending.Writer.TryWrite(said))
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (_insert is null)
         {
-            await _pending.Writer.WriteAsync(said, cancellationToken).ConfigureAwait(false);
+            throw new InvalidOperationException("InitializeAsync first.");
+        }
+
+        if (broadcasts.Count == 0)
+        {
+            return [];
+        }
+
+        var stored = new Said[broadcasts.Count];
+        var next = _lastSeq + 1;
+        for (var i = 0; i < broadcasts.Count; i++)
+        {
+            var b = broadcasts[i];
+            stored[i] = new Said(next + i, b.Id, b.From, b.Text, b.At);
+        }
+
+        var begun = false;
+        try
+        {
+            await _begin!.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            begun = true;
+            var p = _insert.Parameters;
+            foreach (var said in stored)
+            {
+                p[0].Value = said.Seq;
+                p[1].Value = (object?)said.Id ?? DBNull.Value;
+                p[2].Value = said.From;
+                p[3].Value = said.Text;
+                p[4].Value = said.At.ToUnixTimeMilliseconds();
+                await _insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await _commit!.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or InvalidOperationException)
+        {
+            if (begun)
+            {
+                await RollbackAsync().ConfigureAwait(false);
+            }
+
+            LogWriteFailed(ex, stored.Length, stored[0].Seq);
+            throw new BroadcastLogUnavailableException($"The broadcast history could not be written: {ex.Message}", ex);
         }
 
         lock (_gate)
         {
-            _tail[said.Seq % TailCapacity] = said;
-            _tailCount = Math.Min(_tailCount + 1, TailCapacity);
-            Volatile.Write(ref _lastSeq, said.Seq);
+            foreach (var said in stored)
+            {
+                _tail[said.Seq % TailCapacity] = said;
+            }
+
+            _tailCount = Math.Min(_tailCount + stored.Length, TailCapacity);
+            Volatile.Write(ref _lastSeq, stored[^1].Seq);
         }
 
-        return said;
+        return stored;
     }
 
     public async ValueTask<HistorySlice> ReadAfterAsync(long afterSeq, int maxCount, long maxBytes, CancellationToken cancellationToken)
@@ -135,8 +192,6 @@ public sealed partial class SqliteBroadcastLog : IBroadcastLog
 
         if (!full && firstWanted < tailFirst)
         {
-            // Entries just evicted from the tail may still be in the writer's current batch.
-            await FlushAsync(cancellationToken).ConfigureAwait(false);
             var connection = new SqliteConnection(_connectionString);
             await using var connectionScope = connection.ConfigureAwait(false);
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -149,38 +204,12 @@ public sealed partial class SqliteBroadcastLog : IBroadcastLog
             await using var readerScope = reader.ConfigureAwait(false);
             while (!full && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var said = new Said(
-                    reader.GetInt64(0),
-                    reader.IsDBNull(1) ? null : reader.GetString(1),
-                    reader.GetString(2),
-                    reader.GetString(3),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)));
-                full = !TryTake(said, newestFirst, ref bytes, maxBytes);
+                full = !TryTake(ReadSaid(reader), newestFirst, ref bytes, maxBytes);
             }
         }
 
         newestFirst.Reverse();
         return new HistorySlice(newestFirst, count - newestFirst.Count);
-    }
-
-    public async ValueTask FlushAsync(CancellationToken cancellationToken)
-    {
-        var target = LastSeq;
-        while (Volatile.Read(ref _storedSeq) < target)
-        {
-            Task stored;
-            lock (_gate)
-            {
-                stored = _stored.Task;
-            }
-
-            if (Volatile.Read(ref _storedSeq) >= target)
-            {
-                break;
-            }
-
-            await stored.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
     }
 
     public async ValueTask DisposeAsync()
@@ -190,15 +219,17 @@ public sealed partial class SqliteBroadcastLog : IBroadcastLog
             return;
         }
 
-        _pending.Writer.TryComplete();
-        if (_writerLoop is not null)
+        foreach (var command in new[] { _begin, _insert, _commit, _rollback })
         {
-            await _writerLoop.ConfigureAwait(false);
+            if (command is not null)
+            {
+                await command.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
-        if (_keepAlive is not null)
+        if (_writer is not null)
         {
-            await _keepAlive.DisposeAsync().ConfigureAwait(false);
+            await _writer.DisposeAsync().ConfigureAwait(false);
         }
 
         LogClosed(LastSeq);
@@ -221,63 +252,57 @@ public sealed partial class SqliteBroadcastLog : IBroadcastLog
     private static long EstimateBytes(Said said) =>
         Encoding.UTF8.GetByteCount(said.Text) + Encoding.UTF8.GetByteCount(said.From) + (said.Id?.Length ?? 0) + 96;
 
-    private async Task WriteLoopAsync()
+    private SqliteCommand Command(string text, int timeoutSeconds)
     {
-        var batch = new List<Said>(MaxBatch);
-        var connection = new SqliteConnection(_connectionString);
-        await using var connectionScope = connection.ConfigureAwait(false);
-        await connection.OpenAsync().ConfigureAwait(false);
-        var command = connection.CreateCommand();
-        await using var commandScope = command.ConfigureAwait(false);
-        command.CommandText = "INSERT OR REPLACE INTO broadcasts (seq, id, sender, text, at_ms) VALUES ($seq, $id, $sender, $text, $at)";
-        var seq = command.Parameters.Add("$seq", SqliteType.Integer);
-        var id = command.Parameters.Add("$id", SqliteType.Text);
-        var sender = command.Parameters.Add("$sender", SqliteType.Text);
-        var text = command.Parameters.Add("$text", SqliteType.Text);
-        var at = command.Parameters.Add("$at", SqliteType.Integer);
+        var command = _writer!.CreateCommand();
+        command.CommandText = text;
+        command.CommandTimeout = timeoutSeconds;
+        return command;
+    }
 
-        while (await _pending.Reader.WaitToReadAsync().ConfigureAwait(false))
+    private async Task RollbackAsync()
+    {
+        try
         {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var said))
-            {
-                batch.Add(said);
-            }
-
-            try
-            {
-                var transaction = (SqliteTransaction)await connection.BeginTransactionAsync().ConfigureAwait(false);
-                await using var transactionScope = transaction.ConfigureAwait(false);
-                command.Transaction = transaction;
-                foreach (var said in batch)
-                {
-                    seq.Value = said.Seq;
-                    id.Value = (object?)said.Id ?? DBNull.Value;
-                    sender.Value = said.From;
-                    text.Value = said.Text;
-                    at.Value = said.At.ToUnixTimeMilliseconds();
-                    await command.ExecuteNonQueryAsync().ConfigureAwait(false);
-                }
-
-                await transaction.CommitAsync().ConfigureAwait(false);
-            }
-            catch (SqliteException ex)
-            {
-                // The entries stay in the tail and in every client's view; only their durability is lost.
-                LogWriteFailed(ex, batch.Count, batch[0].Seq);
-            }
-
-            TaskCompletionSource done;
-            lock (_gate)
-            {
-                Volatile.Write(ref _storedSeq, batch[^1].Seq);
-                done = _stored;
-                _stored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
-
-            done.TrySetResult();
+            await _rollback!.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (SqliteException)
+        {
+            // SQLite rolled back already (a failed COMMIT, a full disk): nothing is left open.
         }
     }
+
+    /// <summary>The newest stored entries into the tail, so that the first welcomes after a restart need no query.</summary>
+    private async Task FillTailAsync(CancellationToken cancellationToken)
+    {
+        var command = _writer!.CreateCommand();
+        await using var scope = command.ConfigureAwait(false);
+        command.CommandText = "SELECT seq, id, sender, text, at_ms FROM broadcasts WHERE seq > $after ORDER BY seq";
+        command.Parameters.AddWithValue("$after", _lastSeq - TailCapacity);
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
+        lock (_gate)
+        {
+            _tailCount = 0;
+        }
+
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var said = ReadSaid(reader);
+            lock (_gate)
+            {
+                _tail[said.Seq % TailCapacity] = said;
+                _tailCount++;
+            }
+        }
+    }
+
+    private static Said ReadSaid(SqliteDataReader reader) => new(
+        reader.GetInt64(0),
+        reader.IsDBNull(1) ? null : reader.GetString(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)));
 
     [LoggerMessage(1, LogLevel.Information, "Broadcast history opened at {Location}; last seq {LastSeq}")]
     private partial void LogOpened(string location, long lastSeq);
