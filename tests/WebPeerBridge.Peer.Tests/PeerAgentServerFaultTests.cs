@@ -55,6 +55,32 @@ public sealed class PeerAgentServerFaultTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_seq_handed_out_again_never_changes_a_shown_line()
+    {
+        var alice = await _agents.JoinAsync("alice", _server.Port);
+        await _server.NextAsync("hello");
+        await _server.SendAsync(Said(1, "carol", "before the crash 1"));
+        await _server.SendAsync(Said(2, "carol", "before the crash 2"));
+        await _server.SendAsync(Said(2, "mallory", "a replay of seq 2"));
+        await _server.SendAsync(Said(3, "carol", "before the crash 3"));
+        await Eventually.MessageAsync(() => alice.Broadcast, m => m.Text == "before the crash 3", "seq 3 arrives", alice);
+
+        // The server crashes and comes back without the end of its log: it hands out seq 1 and 2 again.
+        _server.DropCurrent();
+        var again = await _server.NextAsync("hello");
+        Assert.Equal(3, again.GetProperty("since").GetInt64());
+        await _server.SendAsync(Said(1, "dave", "after the crash 1"));
+        await _server.SendAsync(Said(2, "dave", "after the crash 2"));
+
+        await Eventually.MessageAsync(() => alice.Broadcast, m => m.Text == "after the crash 2", "the new seq 2 arrives", alice);
+        var lines = alice.Broadcast.Snapshot().Where(m => m.Kind == ChatMessageKind.Chat).Select(m => m.Text).ToList();
+        Assert.Equal(["before the crash 1", "before the crash 2", "before the crash 3", "after the crash 1", "after the crash 2"], lines);
+    }
+
+    private static string Said(long seq, string from, string text) =>
+        $$"""{"type":"said","seq":{{seq}},"id":"x-{{seq}}","from":"{{from}}","text":"{{text}}","at":"2026-12-04T01:00:0{{seq}}.000Z"}""";
+
+    [Fact]
     public async Task Joined_for_a_listed_name_updates_it_in_place()
     {
         var alice = await _agents.JoinAsync("alice", _server.Port);

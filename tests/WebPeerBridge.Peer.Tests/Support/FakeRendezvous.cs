@@ -58,6 +58,17 @@ public sealed class FakeRendezvous : IAsyncDisposable
     public async Task SendAsync(string line) =>
         await Current!.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"), TestContext.Current.CancellationToken);
 
+    /// <summary>Resets the current connection, as a server that crashed would: the agent reconnects.</summary>
+    public void DropCurrent()
+    {
+        lock (_sockets)
+        {
+            var socket = _sockets[^1];
+            socket.LingerState = new LingerOption(true, 0);
+            socket.Close();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
