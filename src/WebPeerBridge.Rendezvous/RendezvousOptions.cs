@@ -28,6 +28,13 @@ public sealed class RendezvousOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
     public TimeSpan HistoryWriteTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long a name whose connection dropped without <c>bye</c> (EOF, fault, timeout, server crash or restart) stays
+    /// held for its resume token: others get <c>name_taken</c> meanwhile.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan NameHoldTime { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Most broadcasts stored in one transaction (group commit): every say waiting at that moment, up to this many.</summary>
     [Range(1, 100_000)]
     public int MaxBroadcastBatch { get; set; } = 1024;

@@ -67,7 +67,7 @@ public sealed partial class RendezvousServer : BackgroundService
         try
         {
             await _log.InitializeAsync(stoppingToken).ConfigureAwait(false);
-            _hub.Start();
+            await _hub.StartAsync(stoppingToken).ConfigureAwait(false);
             listener = Listen();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

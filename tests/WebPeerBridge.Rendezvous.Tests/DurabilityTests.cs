@@ -26,10 +26,13 @@ public sealed class DurabilityTests : IDisposable
         const int flood = 3000;
         var seen = new List<Said>();
         long lastSeenByBob;
+        string bobsToken;
         await using (var first = await ServerProcess.StartAsync(HistoryFile, Ct))
         {
             await using var alice = await JoinAsync(first, "alice", 40001);
-            await using var bob = await JoinAsync(first, "bob", 40002);
+            var (bob, bobsWelcome) = await JoinWithWelcomeAsync(first, "bob", 40002);
+            await using var bobScope = bob;
+            bobsToken = bobsWelcome.Token;
             var sending = Task.Run(async () =>
             {
                 for (var i = 0; i < flood; i++)
@@ -74,9 +77,12 @@ public sealed class DurabilityTests : IDisposable
         });
         Assert.Equal(Enumerable.Range(1, stored.Count).Select(n => (long)n), stored.Keys.Order());
 
-        // Bob comes back with since = the last seq he saw: each broadcast once, none missing.
+        // Bob comes back with since = the last seq he saw: each broadcast once, none missing. His name waited for his token.
+        await using var thief = await TestClient.ConnectAsync(second.EndPoint, Ct);
+        await thief.SendAsync(new Hello(Hello.CurrentVersion, "bob", 40009), Ct);
+        await thief.NextErrorAsync(ErrorCodes.NameTaken, Ct);
         await using var bobAgain = await TestClient.ConnectAsync(second.EndPoint, Ct);
-        var welcome = await bobAgain.HelloAsync(new Hello(Hello.CurrentVersion, "bob", 40002, Since: lastSeenByBob), Ct);
+        var welcome = await bobAgain.HelloAsync(new Hello(Hello.CurrentVersion, "bob", 40002, Since: lastSeenByBob, Resume: bobsToken), Ct);
         Assert.Equal(stored.Keys.Where(s => s > lastSeenByBob).Order(), welcome.History.Select(s => s.Seq));
 
         await bobAgain.SendAsync(new Say("after", "after the crash"), Ct);
@@ -126,11 +132,13 @@ public sealed class DurabilityTests : IDisposable
         Assert.DoesNotContain("while the disk is gone", stored.Values);
     }
 
-    private static async Task<TestClient> JoinAsync(ServerProcess server, string name, int peerPort)
+    private static async Task<TestClient> JoinAsync(ServerProcess server, string name, int peerPort) =>
+        (await JoinWithWelcomeAsync(server, name, peerPort)).Client;
+
+    private static async Task<(TestClient Client, Welcome Welcome)> JoinWithWelcomeAsync(ServerProcess server, string name, int peerPort)
     {
         var client = await TestClient.ConnectAsync(server.EndPoint, Ct);
-        await client.HelloAsync(new Hello(Hello.CurrentVersion, name, peerPort), Ct);
-        return client;
+        return (client, await client.HelloAsync(new Hello(Hello.CurrentVersion, name, peerPort), Ct));
     }
 
     private async Task<Dictionary<long, string>> ReadStoredAsync()

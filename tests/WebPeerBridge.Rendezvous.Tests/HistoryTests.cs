@@ -40,7 +40,7 @@ public sealed class HistoryTests : IDisposable
     }
 
     [Fact]
-    public async Task A_restart_forgets_presence_and_resume_tokens()
+    public async Task A_restart_forgets_presence_but_keeps_each_name_for_its_token()
     {
         string token;
         await using (var first = await TestServer.StartAsync(Ct, o => o.HistoryPath = HistoryFile))
@@ -52,6 +52,9 @@ public sealed class HistoryTests : IDisposable
         await using var second = await TestServer.StartAsync(Ct, o => o.HistoryPath = HistoryFile);
         var (_, bobWelcome) = await second.JoinAsync("bob", 40002, Ct);
         Assert.Empty(bobWelcome.Peers);
+        var thief = await second.ConnectAsync(Ct);
+        await thief.SendAsync(new Hello(Hello.CurrentVersion, "ALICE", 40009), Ct);
+        await thief.NextErrorAsync(WebPeerBridge.Protocol.ErrorCodes.NameTaken, Ct);
         var (_, aliceWelcome) = await second.JoinAsync("alice", 40001, Ct, resume: token);
         Assert.NotEqual(token, aliceWelcome.Token);
     }

@@ -31,6 +31,7 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
     private readonly List<IHubClient> _slow = [];
     private readonly List<(IHubClient Client, NewBroadcast Broadcast)> _says = [];
     private readonly IPresenceStore _presence;
+    private readonly NameHolds _holds;
     private readonly IBroadcastLog _log;
     private readonly RendezvousOptions _options;
     private readonly TimeProvider _time;
@@ -41,6 +42,7 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
     {
         _log = log;
         _presence = presence;
+        _holds = new NameHolds(options.HistoryPath, options.NameHoldTime, time, logger);
         _options = options;
         _time = time;
         _logger = logger;
@@ -51,7 +53,15 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
 
     private int _onlineCount;
 
-    public void Start() => _loop ??= Task.Run(RunAsync);
+    /// <summary>Loads the names held for their owners (beside the history), then starts the loop.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_loop is null)
+        {
+            await _holds.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            _loop = Task.Run(RunAsync, CancellationToken.None);
+        }
+    }
 
     public ValueTask RegisterAsync(IHubClient client, Hello hello, string observedHost, CancellationToken cancellationToken) =>
         _inbox.Writer.WriteAsync(new HubCommand(HubCommandKind.Register, client, hello, null, null, observedHost), cancellationToken);
@@ -71,6 +81,8 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
             // Commands already queued are still carried out: no accepted broadcast is lost at shutdown.
             await _loop.ConfigureAwait(false);
         }
+
+        await _holds.DisposeAsync().ConfigureAwait(false);
     }
 
     private async Task RunAsync()
@@ -104,6 +116,8 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
                             LeaveCore(command.Client, command.Reason!);
                             break;
                     }
+
+                    await _holds.SaveAsync(CancellationToken.None).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
@@ -140,6 +154,18 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
             resumed = true;
             since = holder.Peer.Since;
         }
+        else if (!isSeed && _holds.TryGetHold(name, out var heldFor))
+        {
+            if (hello.Resume is null || !TokenMatches(heldFor, hello.Resume))
+            {
+                client.Refuse(ErrorCodes.NameTaken,
+                    $"The name '{name}' is kept for its owner to reconnect (for up to {_options.NameHoldTime.TotalSeconds:0} s after they dropped).");
+                LogNameHeld(client.ConnectionId, name);
+                return;
+            }
+
+            // Its owner is back after a drop or a server restart; it was announced as left, so it joins again.
+        }
 
         var peer = new PeerInfo(name, hello.Host ?? observedHost, hello.PeerPort ?? 0, since, client.Protocol, hello.Key);
         if (resumed)
@@ -152,6 +178,13 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
         var welcome = new Welcome(peer, token, [.. _presence.Online], history.Entries, history.Skipped > 0 ? history.Skipped : null);
         var member = new Member(client, peer, token);
         AddMember(member);
+        if (!isSeed)
+        {
+            // Stored before the welcome carries the token: a crash right after it still keeps the name for it.
+            _holds.Online(peer.Name, token);
+            await _holds.SaveAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
         // Serialized by the connection's write loop straight into its socket buffer: a welcome is for one client only,
         // and with a thousand peers listed it is large enough that an array of its own would land on the large object heap.
         client.Accept(peer, Outbound.Unrendered(welcome));
@@ -213,6 +246,7 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
         }
 
         RemoveMember(member);
+        Release(member, reason);
         LogLeft(client.ConnectionId, member.Peer.Name, reason);
         Broadcast(Outbound.Of(new Left(member.Peer.Name, reason)), except: null);
     }
@@ -240,6 +274,7 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
             if (IsCurrent(client, out var member))
             {
                 RemoveMember(member);
+                Release(member, LeftReasons.Error);
                 LogSlowConsumer(client.ConnectionId, member.Peer.Name);
                 client.Abort(ErrorCodes.SlowConsumer, "Too many messages were waiting for you; reconnect to catch up.");
                 Broadcast(Outbound.Of(new Left(member.Peer.Name, LeftReasons.Error)), except: null);
@@ -261,10 +296,25 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
             : _log.ReadAfterAsync(0, _options.WelcomeHistoryCount, _options.WelcomeHistoryMaxBytes, CancellationToken.None);
     }
 
+    /// <summary>A bye frees the name at once; any other end keeps it for its token (a seed client has none).</summary>
+    private void Release(Member member, string reason)
+    {
+        if (reason == LeftReasons.Bye || member.Client.Protocol == PeerProtocols.Seed)
+        {
+            _holds.Forget(member.Peer.Name);
+        }
+        else
+        {
+            _holds.Hold(member.Peer.Name, member.Token);
+        }
+    }
+
+    private bool IsTaken(string name) => _members.ContainsKey(name) || _holds.TryGetHold(name, out _);
+
     private string UniqueSeedName(string requested)
     {
         var name = TextRules.AdaptName(requested);
-        if (!_members.ContainsKey(name))
+        if (!IsTaken(name))
         {
             return name;
         }
@@ -274,7 +324,7 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
             var suffix = "-" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var baseName = TruncateScalars(name, ProtocolLimits.MaxNameLength - suffix.Length);
             var candidate = baseName + suffix;
-            if (!_members.ContainsKey(candidate))
+            if (!IsTaken(candidate))
             {
                 return candidate;
             }
@@ -344,6 +394,9 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
 
     [LoggerMessage(4, LogLevel.Warning, "{ConnectionId} ({Name}) dropped: its send queue is full")]
     private partial void LogSlowConsumer(string connectionId, string name);
+
+    [LoggerMessage(7, LogLevel.Information, "{ConnectionId} refused: name {Name} is held for its owner")]
+    private partial void LogNameHeld(string connectionId, string name);
 
     [LoggerMessage(6, LogLevel.Error, "Refused {Count} broadcasts as unavailable: {Reason}")]
     private partial void LogUnavailable(int count, string reason);
