@@ -52,7 +52,8 @@ public sealed partial class PeerAgent : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
         _ownsIdentity = options.Identity is null;
-        Identity = options.Identity ?? PeerIdentity.Create(options.Name, timeProvider);
+        Identity = options.Identity
+            ?? (options.Restore is { } restore ? PeerIdentity.Import(restore.Identity) : PeerIdentity.Create(options.Name, timeProvider));
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<PeerAgent>();
         _time = timeProvider ?? TimeProvider.System;
@@ -62,6 +63,10 @@ public sealed partial class PeerAgent : IAsyncDisposable
         _broadcasts = new BroadcastStream(_conversations.Broadcast, options.Name, _ids, _rendezvous, _time);
         _messaging = new DirectMessaging(options, Identity, _conversations, _directory, _ids, _notices, _changed, _time, _loggerFactory);
         _commands = new CommandExecutor(this);
+        if (options.Restore is { } snapshot)
+        {
+            RestoreFrom(snapshot);
+        }
     }
 
     public PeerAgentOptions Options { get; }
@@ -109,6 +114,39 @@ public sealed partial class PeerAgent : IAsyncDisposable
 
     /// <summary>For diagnostics in tests: every link with a socket.</summary>
     internal string DescribeLinks() => _messaging.DescribeLinks();
+
+    /// <summary>
+    /// What this agent needs to come back after a restart of its process: give it to a new agent as
+    /// <see cref="PeerAgentOptions.Restore"/>. Holds the private key: keep it where only the bridge can read it.
+    /// </summary>
+    public Persistence.AgentSnapshot CaptureSnapshot()
+    {
+        var conversations = _conversations.Directs.Prepend(_conversations.Broadcast)
+            .Select(c => new Persistence.ConversationSnapshot(c.Key, c.Snapshot(), c.Unread))
+            .ToList();
+        return new Persistence.AgentSnapshot(Name, Identity.Export(), _rendezvous.ResumeToken, _broadcasts.ResumeSeq, conversations);
+    }
+
+    private void RestoreFrom(Persistence.AgentSnapshot snapshot)
+    {
+        var now = _time.GetUtcNow();
+        foreach (var saved in snapshot.Conversations)
+        {
+            var conversation = saved.Key == Conversation.BroadcastKey ? _conversations.Broadcast : _conversations.Open(saved.Key, out _);
+            // What was on its way when the process stopped did not arrive as far as this agent knows: the user may resend it.
+            var lines = saved.Messages.Select(m => m.IsOwn && m.State is DeliveryState.Sending or DeliveryState.Sent
+                ? m with { State = DeliveryState.Failed, Error = "The bridge restarted before this was confirmed; send it again." }
+                : m);
+            conversation.Restore(lines, saved.Unread);
+            conversation.Add(new ChatMessage(_ids.NextSystem(), "", "The bridge restarted; you are back where you were.", now, IsOwn: false,
+                DeliveryState.None, ChatMessageKind.System));
+        }
+
+        if (snapshot.LastSeq is { } lastSeq)
+        {
+            _broadcasts.Resume(lastSeq);
+        }
+    }
 
     /// <summary>The direct conversation with <paramref name="peerName"/> (ignoring case), if there is one.</summary>
     public Conversation? FindDirect(string peerName) => _conversations.Find(peerName);

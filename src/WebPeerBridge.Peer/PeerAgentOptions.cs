@@ -98,6 +98,12 @@ public sealed class PeerAgentOptions
     /// </summary>
     internal bool PublishKey { get; set; } = true;
 
+    /// <summary>
+    /// What the agent had before its process restarted (<see cref="PeerAgent.CaptureSnapshot"/>): it comes back with that
+    /// identity, resume token, last broadcast and conversations. Null: a new agent.
+    /// </summary>
+    public Persistence.AgentSnapshot? Restore { get; set; }
+
     /// <summary>Gap between two messages written to a seed client's link, so that its reader sees them apart.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
     public TimeSpan SeedWriteInterval { get; set; } = TimeSpan.FromMilliseconds(100);

@@ -149,7 +149,7 @@ public sealed class PeerAgentDirectLinkTests : IAsyncLifetime
         var failed = alice.FindDirect("bob")!.Snapshot().Single(m => m.Id == sent.MessageId);
         Assert.Equal(DeliveryState.Failed, failed.State);
 
-        await ghost.DisposeAsync();
+        await ghost.LeaveAsync();
         await Eventually.HoldsAsync(() => alice.Peers.Count == 0, "the ghost left", alice);
         var bob = await _agents.JoinAsync("bob", _server.Port);
         await Eventually.HoldsAsync(() => alice.Peers.Count == 1, "the real bob is listed", alice);

@@ -155,6 +155,36 @@ public sealed class Conversation
         return true;
     }
 
+    /// <summary>
+    /// Puts back the lines of a snapshot (a bridge restart), oldest first, with <paramref name="unread"/> of them unread;
+    /// lines held already stay.
+    /// </summary>
+    internal void Restore(IEnumerable<ChatMessage> messages, int unread)
+    {
+        lock (_gate)
+        {
+            foreach (var message in messages)
+            {
+                if (_byId.ContainsKey(message.Id))
+                {
+                    continue;
+                }
+
+                _byId[message.Id] = _messages.AddLast(message);
+                if (_messages.Count > _capacity)
+                {
+                    _byId.Remove(_messages.First!.Value.Id);
+                    _messages.RemoveFirst();
+                }
+            }
+
+            _unread = Math.Max(0, unread);
+            Touch();
+        }
+
+        _changed.Notify();
+    }
+
     /// <summary>The user has seen everything.</summary>
     public void MarkRead()
     {

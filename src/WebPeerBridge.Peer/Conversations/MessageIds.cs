@@ -17,7 +17,8 @@ internal sealed class MessageIds
 
     public string NextDirect() => $"d-{_prefix}-{Next()}";
 
-    public string NextSystem() => $"sys-{Next()}";
+    // With the prefix: a restored conversation holds the system lines of the agent before this one.
+    public string NextSystem() => $"sys-{_prefix}-{Next()}";
 
     /// <summary>The key of a received broadcast: its seq, unique on the server.</summary>
     public static string ForSaid(long seq) => "s-" + seq.ToString(CultureInfo.InvariantCulture);

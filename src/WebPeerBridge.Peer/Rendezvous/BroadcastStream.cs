@@ -40,6 +40,16 @@ internal sealed class BroadcastStream(Conversation conversation, string ownName,
         }
     }
 
+    /// <summary>Continues after <paramref name="lastSeq"/> (a restored agent): the next hello asks for what followed it.</summary>
+    public void Resume(long lastSeq)
+    {
+        lock (_gate)
+        {
+            _lastSeq = lastSeq;
+            _welcomed = true;
+        }
+    }
+
     /// <summary>Own broadcasts not yet relayed.</summary>
     public int PendingCount
     {

@@ -38,10 +38,23 @@ internal sealed partial class RendezvousLink : IAsyncDisposable
     private Task? _loop;
     private int _disposed;
 
+    /// <summary>The resume token of the last welcome (or of the restored snapshot): it takes the name back.</summary>
+    public string? ResumeToken
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _token;
+            }
+        }
+    }
+
     public RendezvousLink(PeerAgentOptions options, string? key, IRendezvousHandler handler, IReconnectPolicy policy, TimeProvider time,
         ILogger logger)
     {
         _key = key;
+        _token = options.Restore?.ResumeToken;
         _options = options;
         _handler = handler;
         _policy = policy;

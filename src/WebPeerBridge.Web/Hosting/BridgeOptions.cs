@@ -40,6 +40,16 @@ internal sealed class BridgeOptions
     [Required]
     public string DataPath { get; set; } = "data";
 
+    /// <summary>
+    /// Keep the sessions in the data folder, so that a bridge restart comes back to them (name, key, conversations,
+    /// drafts); false forgets them at every stop (agents say bye).
+    /// </summary>
+    public bool PersistSessions { get; set; } = true;
+
+    /// <summary>How often the sessions are written to the data folder while the bridge runs (and once more at its stop).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan SessionSaveInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Most agents (people) the bridge hosts at once.</summary>
     [Range(1, 100_000)]
     public int MaxAgents { get; set; } = 200;

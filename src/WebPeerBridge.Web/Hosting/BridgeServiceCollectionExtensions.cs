@@ -43,7 +43,10 @@ internal static class BridgeServiceCollectionExtensions
             sp.GetRequiredService<IOptions<BridgeOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<SessionRegistry>>()));
+            sp.GetRequiredService<ILogger<SessionRegistry>>(),
+            sp.GetRequiredService<IOptions<BridgeOptions>>().Value is { PersistSessions: true } bridge
+                ? new SessionStore(Path.Combine(sp.GetRequiredService<IHostEnvironment>().ContentRootPath, bridge.DataPath))
+                : null));
         // Registered after the embedded server, so it stops first: agents say bye while the server still listens.
         services.AddHostedService<SessionShutdownService>();
         services.AddScoped<CurrentSession>();

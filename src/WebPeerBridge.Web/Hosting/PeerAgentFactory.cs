@@ -11,7 +11,7 @@ internal sealed class PeerAgentFactory(IOptions<BridgeOptions> options, ILoggerF
 
     public BridgeOptions Options => options.Value;
 
-    public PeerAgent Create(string name, RendezvousEndpoint rendezvous)
+    public PeerAgent Create(string name, RendezvousEndpoint rendezvous, Peer.Persistence.AgentSnapshot? restore = null)
     {
         var bridge = options.Value;
         var agentOptions = new PeerAgentOptions
@@ -24,6 +24,7 @@ internal sealed class PeerAgentFactory(IOptions<BridgeOptions> options, ILoggerF
             BindAddress = bridge.BindAddress,
             AdvertisedHost = AdvertisedHostFor(bridge, rendezvous),
             HistoryCapPerConversation = bridge.HistoryCapPerConversation,
+            Restore = restore,
         };
         return new PeerAgent(agentOptions, loggerFactory, timeProvider);
     }

@@ -21,6 +21,9 @@ internal sealed class BridgeSession(string id)
     /// <summary>A join is in progress (another tab may be joining).</summary>
     public bool IsJoining => _joining;
 
+    /// <summary>The agent this session had before a bridge restart, while it rejoins (kept if the bridge stops meanwhile).</summary>
+    internal Peer.Persistence.AgentSnapshot? PendingRestore { get; set; }
+
     /// <summary>The name last joined with, to fill in the join screen again.</summary>
     public string? LastName { get; set; }
 

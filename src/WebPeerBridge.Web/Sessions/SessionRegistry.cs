@@ -26,13 +26,17 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
     private readonly TimeProvider _agentTime;
     private readonly ILogger<SessionRegistry> _logger;
     private readonly CancellationTokenSource _disposing = new();
+    private readonly SessionStore? _store;
+    private readonly SemaphoreSlim _saveGate = new(1, 1);
+    private ITimer? _saveTimer;
     private int _agents; // running or joining; guarded by _gate
     private bool _disposed;
 
     // time drives the grace period (tests pass a fake one); agentTime bounds joins and leaves, as the agents' own clock.
     public SessionRegistry(PeerAgentFactory factory, RendezvousTarget target, IOptions<BridgeOptions> options, TimeProvider time,
-        TimeProvider agentTime, ILogger<SessionRegistry> logger)
+        TimeProvider agentTime, ILogger<SessionRegistry> logger, SessionStore? store = null)
     {
+        _store = store;
         _factory = factory;
         _target = target;
         _options = options.Value;
@@ -120,10 +124,86 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
                 return;
             }
 
-            var generation = ++session.ExpiryGeneration;
-            session.ExpiryTimer?.Dispose();
-            session.ExpiryTimer = _time.CreateTimer(_ => Expire(session, generation), null, _options.GracePeriod, Timeout.InfiniteTimeSpan);
+            StartExpiry(session);
         }
+    }
+
+    /// <summary>
+    /// Brings back the sessions stored at the last stop: each is held for the grace period (a page that comes back
+    /// attaches to it), and a joined one's agent rejoins with its identity, resume token and conversations.
+    /// </summary>
+    public async Task RestoreAsync(CancellationToken cancellationToken)
+    {
+        if (_store is null)
+        {
+            return;
+        }
+
+        IReadOnlyList<StoredSession> stored;
+        try
+        {
+            stored = await _store.LoadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or System.Text.Json.JsonException
+                                       or UnauthorizedAccessException)
+        {
+            LogRestoreFailed(ex, _store.FilePath);
+            stored = [];
+        }
+
+        var rejoining = 0;
+        lock (_gate)
+        {
+            foreach (var saved in stored)
+            {
+                if (_disposed || _sessions.ContainsKey(saved.Id))
+                {
+                    continue;
+                }
+
+                var session = new BridgeSession(saved.Id) { LastName = saved.LastName };
+                foreach (var (key, text) in saved.Drafts)
+                {
+                    session.Drafts[key] = text;
+                }
+
+                _sessions.Add(saved.Id, session);
+                StartExpiry(session);
+                if (saved.Agent is { } snapshot && _agents < _options.MaxAgents)
+                {
+                    _agents++;
+                    rejoining++;
+                    session.PendingRestore = snapshot;
+                    session.SetJoining(true);
+                    Track(Task.Run(() => RejoinAsync(session, snapshot), CancellationToken.None));
+                }
+            }
+
+            if (!_disposed)
+            {
+                _saveTimer = _time.CreateTimer(_ => _ = SaveAsync(), null, _options.SessionSaveInterval,
+                    _options.SessionSaveInterval);
+            }
+        }
+
+        LogRestored(stored.Count, rejoining, _store.FilePath);
+    }
+
+    /// <summary>Writes every session (and its agent's snapshot) to the data folder; failures are logged, the next save tries again.</summary>
+    public async Task SaveAsync()
+    {
+        if (_store is null)
+        {
+            return;
+        }
+
+        List<BridgeSession> sessions;
+        lock (_gate)
+        {
+            sessions = [.. _sessions.Values];
+        }
+
+        await SaveSessionsAsync(sessions, waitForJoins: false).ConfigureAwait(false);
     }
 
     /// <summary>Starts the session's agent under <paramref name="name"/>; another tab's agent counts as joined.</summary>
@@ -211,6 +291,8 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
             }
 
             _disposed = true;
+            _saveTimer?.Dispose();
+            _saveTimer = null;
             sessions = [.. _sessions.Values];
             _sessions.Clear();
             foreach (var session in sessions)
@@ -222,7 +304,13 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
         }
 
         await _disposing.CancelAsync().ConfigureAwait(false);
-        var endings = sessions.Select(EndSessionAsync).ToList();
+        if (_store is not null)
+        {
+            // Kept for the restart: the agents go without bye, so the server holds their names for their tokens.
+            await SaveSessionsAsync(sessions, waitForJoins: true).ConfigureAwait(false);
+        }
+
+        var endings = sessions.Select(s => EndSessionAsync(s, leave: _store is null)).ToList();
         lock (_gate)
         {
             endings.AddRange(_endings);
@@ -232,7 +320,61 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
         _disposing.Dispose();
     }
 
-    private async Task<JoinOutcome> StartAgentAsync(BridgeSession session, string name, CancellationToken cancellationToken)
+    private async Task SaveSessionsAsync(List<BridgeSession> sessions, bool waitForJoins)
+    {
+        // At the stop, joins in progress end first, so that their agents are in the snapshot.
+        foreach (var session in waitForJoins ? sessions : [])
+        {
+            await session.Gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            session.Gate.Release();
+        }
+
+        var stored = sessions.Select(s => new StoredSession(s.Id, s.LastName, new Dictionary<string, string>(s.Drafts, StringComparer.OrdinalIgnoreCase),
+            s.Agent?.CaptureSnapshot() ?? s.PendingRestore)).ToList();
+        await _saveGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await _store!.SaveAllAsync(stored, CancellationToken.None).ConfigureAwait(false);
+            LogSaved(stored.Count, _store.FilePath);
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        {
+            LogSaveFailed(ex, _store!.FilePath);
+        }
+        finally
+        {
+            _saveGate.Release();
+        }
+    }
+
+    private async Task RejoinAsync(BridgeSession session, Peer.Persistence.AgentSnapshot snapshot)
+    {
+        await session.Gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            var outcome = await StartAgentAsync(session, snapshot.Name, CancellationToken.None, snapshot).ConfigureAwait(false);
+            if (outcome.Success)
+            {
+                LogRejoined(session.Id, snapshot.Name);
+            }
+        }
+        finally
+        {
+            session.PendingRestore = null;
+            session.Gate.Release();
+        }
+    }
+
+    private void StartExpiry(BridgeSession session)
+    {
+        // Called under _gate.
+        var generation = ++session.ExpiryGeneration;
+        session.ExpiryTimer?.Dispose();
+        session.ExpiryTimer = _time.CreateTimer(_ => Expire(session, generation), null, _options.GracePeriod, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task<JoinOutcome> StartAgentAsync(BridgeSession session, string name, CancellationToken cancellationToken,
+        Peer.Persistence.AgentSnapshot? restore = null)
     {
         PeerAgent? agent = null;
         var joined = false;
@@ -242,7 +384,7 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
         try
         {
             endpoint = await _target.ResolveAsync(linked.Token).ConfigureAwait(false);
-            agent = _factory.Create(name, endpoint);
+            agent = _factory.Create(name, endpoint, restore);
             var result = await agent.StartAsync(linked.Token).ConfigureAwait(false);
             if (!result.Success)
             {
@@ -313,7 +455,9 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
         }
     }
 
-    private async Task EndSessionAsync(BridgeSession session)
+    private async Task EndSessionAsync(BridgeSession session) => await EndSessionAsync(session, leave: true).ConfigureAwait(false);
+
+    private async Task EndSessionAsync(BridgeSession session, bool leave)
     {
         // Waits for a join in progress, so its agent is ended too.
         await session.Gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
@@ -330,7 +474,7 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
 
         if (agent is not null)
         {
-            await EndAgentAsync(agent).ConfigureAwait(false);
+            await EndAgentAsync(agent, leave).ConfigureAwait(false);
         }
     }
 
@@ -403,6 +547,21 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
 
     [LoggerMessage(8, LogLevel.Warning, "Agent {Name} could not say bye")]
     private partial void LogLeaveFailed(Exception exception, string name);
+
+    [LoggerMessage(10, LogLevel.Information, "Restored {Count} sessions from {Path}; {Rejoining} agents rejoin")]
+    private partial void LogRestored(int count, int rejoining, string path);
+
+    [LoggerMessage(11, LogLevel.Error, "Could not read the stored sessions from {Path}; starting without them")]
+    private partial void LogRestoreFailed(Exception exception, string path);
+
+    [LoggerMessage(12, LogLevel.Error, "Could not store the sessions in {Path}")]
+    private partial void LogSaveFailed(Exception exception, string path);
+
+    [LoggerMessage(13, LogLevel.Information, "Stored {Count} sessions in {Path} for the next start")]
+    private partial void LogSaved(int count, string path);
+
+    [LoggerMessage(14, LogLevel.Information, "Session {SessionId} rejoined as {Name} after the bridge restarted")]
+    private partial void LogRejoined(string sessionId, string name);
 
     [LoggerMessage(9, LogLevel.Error, "Agent {Name} failed to dispose")]
     private partial void LogDisposeFailed(Exception exception, string name);

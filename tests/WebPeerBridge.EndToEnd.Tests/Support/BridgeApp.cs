@@ -52,6 +52,20 @@ public sealed class BridgeApp : WebApplicationFactory<Program>
         ["Rendezvous:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
     }, historyPath: null);
 
+    /// <summary>
+    /// Starts the app on <paramref name="webPort"/> with its sessions kept in <paramref name="dataPath"/> and agents that use
+    /// the rendezvous server at 127.0.0.1:<paramref name="rendezvousPort"/>: start it again with the same arguments to
+    /// restart the bridge at the same address.
+    /// </summary>
+    public static Task<BridgeApp> StartPersistentAsync(int webPort, int rendezvousPort, string dataPath) => StartAsync(new()
+    {
+        ["Rendezvous:Host"] = "127.0.0.1",
+        ["Rendezvous:Port"] = rendezvousPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Bridge:PersistSessions"] = "true",
+        ["Bridge:DataPath"] = dataPath,
+        ["Urls"] = $"http://127.0.0.1:{webPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+    }, historyPath: null);
+
     private static async Task<BridgeApp> StartAsync(Dictionary<string, string?> settings, string? historyPath)
     {
         settings["Bridge:BindAddress"] = "127.0.0.1";
@@ -59,7 +73,9 @@ public sealed class BridgeApp : WebApplicationFactory<Program>
         settings["Bridge:PeerPortMax"] = PeerPortMax.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Logging:LogLevel:Default"] = "Warning";
         // A free loopback port instead of the app's LAN default (0.0.0.0:5080).
-        settings["Urls"] = "http://127.0.0.1:0";
+        settings.TryAdd("Urls", "http://127.0.0.1:0");
+        // Nothing kept between tests unless a test asks for a data folder of its own.
+        settings.TryAdd("Bridge:PersistSessions", "false");
 
         var app = new BridgeApp(settings, historyPath);
         try

@@ -33,6 +33,13 @@ public sealed class RawClient : IAsyncDisposable
 
     public async Task SayAsync(string id, string text) => await SendLineAsync($"{{\"type\":\"say\",\"id\":\"{id}\",\"text\":\"{text}\"}}");
 
+    /// <summary>Says bye (the name is free at once) and closes.</summary>
+    public async Task LeaveAsync()
+    {
+        await SendLineAsync("""{"type":"bye"}""");
+        await DisposeAsync();
+    }
+
     public ValueTask DisposeAsync()
     {
         _client.Dispose();

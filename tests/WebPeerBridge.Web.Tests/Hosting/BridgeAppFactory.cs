@@ -13,6 +13,8 @@ internal sealed class BridgeAppFactory(IReadOnlyDictionary<string, string?>? set
         builder.UseSetting("Rendezvous:BindAddress", "127.0.0.1");
         builder.UseSetting("Rendezvous:HistoryPath", ":memory:");
         builder.UseSetting("Bridge:BindAddress", "127.0.0.1");
+        // Nothing kept between tests; the restart tests give a data folder of their own.
+        builder.UseSetting("Bridge:PersistSessions", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);

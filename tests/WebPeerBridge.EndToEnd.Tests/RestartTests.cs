@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Playwright;
+using WebPeerBridge.EndToEnd.Tests.Support;
+using WebPeerBridge.Peer.Tests.Support;
+using static Microsoft.Playwright.Assertions;
+using static WebPeerBridge.EndToEnd.Tests.Support.BrowserUser;
+
+namespace WebPeerBridge.EndToEnd.Tests;
+
+/// <summary>DESIGN.md, Lifecycles: a bridge restart keeps every session.</summary>
+public sealed class RestartTests(BrowserFixture fixture) : BrowserTest(fixture)
+{
+    [Fact]
+    public Task A_bridge_restart_brings_each_page_back_to_its_name_and_direct_messages_without_a_join_screen() => RunAsync(async () =>
+    {
+        var history = TempFiles.NewHistoryPath();
+        var data = Directory.CreateTempSubdirectory("wpb-e2e-data-").FullName;
+        AfterTest(() =>
+        {
+            TempFiles.DeleteHistory(history);
+            Directory.Delete(data, recursive: true);
+        });
+        var server = Own(await TestServer.StartAsync(history));
+        var webPort = FreePort();
+        var first = await BridgeApp.StartPersistentAsync(webPort, server.Port, data);
+        var alice = await OpenBrowserAsync(first, "alice");
+        var bob = await OpenBrowserAsync(first, "bob");
+        await alice.JoinAsync("alice");
+        await bob.JoinAsync("bob");
+        await alice.OpenDirectAsync("bob");
+        await alice.SendAsync("a secret before the restart");
+        await Expect(Delivered(Line(alice.DirectLog("bob"), "a secret before the restart"))).ToBeVisibleAsync();
+
+        await first.DisposeAsync();
+        var second = Own(await BridgeApp.StartPersistentAsync(webPort, server.Port, data));
+
+        // The pages reconnect by themselves: same name, the same direct conversation, no join screen.
+        await Expect(alice.Self).ToContainTextAsync("alice");
+        await Expect(alice.LinkState).ToHaveTextAsync("Online");
+        await alice.OpenDirectAsync("bob");
+        await Expect(Delivered(Line(alice.DirectLog("bob"), "a secret before the restart"))).ToBeVisibleAsync();
+        await Expect(alice.DirectLog("bob").GetByText("The bridge restarted")).ToBeVisibleAsync();
+        await Expect(alice.Page.GetByLabel("Your name")).ToHaveCountAsync(0);
+        await Expect(bob.Self).ToContainTextAsync("bob");
+        await Expect(bob.LinkState).ToHaveTextAsync("Online");
+
+        // And they still chat, directly.
+        await bob.OpenDirectAsync("alice");
+        await Expect(Line(bob.DirectLog("alice"), "a secret before the restart")).ToContainTextAsync("alice");
+        await bob.SendAsync("and one after it");
+        await Expect(Delivered(Line(bob.DirectLog("alice"), "and one after it"))).ToBeVisibleAsync();
+        await Expect(Line(alice.DirectLog("bob"), "and one after it")).ToContainTextAsync("bob");
+        _ = second;
+    });
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}
