@@ -12,7 +12,8 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS web
 WORKDIR /app
 COPY --from=build /out/web .
 ENV ASPNETCORE_URLS=http://0.0.0.0:5080 \
-    Rendezvous__HistoryPath=/data/history.db
+    Rendezvous__HistoryPath=/data/history.db \
+    Bridge__DataPath=/data
 VOLUME /data
 EXPOSE 5080 1234 40000-40099
 ENTRYPOINT ["dotnet", "WebPeerBridge.Web.dll"]

@@ -10,6 +10,10 @@ internal static class Signals
     public static Task UntilAsync(PeerAgent agent, Func<bool> condition, CancellationToken cancellationToken) =>
         UntilAsync(onChanged => new WebPeerBridge.Web.Components.Chat.AgentWatch(agent, onChanged, conversations: true), condition, cancellationToken);
 
+    /// <summary>Completes once <paramref name="condition"/> holds, checked after every join or leave of the session.</summary>
+    public static Task UntilAsync(WebPeerBridge.Web.Sessions.BridgeSession session, Func<bool> condition, CancellationToken cancellationToken) =>
+        UntilAsync(session.Subscribe, condition, cancellationToken);
+
     public static Task UntilAsync(Conversation conversation, Func<bool> condition, CancellationToken cancellationToken) =>
         UntilAsync(conversation.Subscribe, condition, cancellationToken);
 

@@ -36,20 +36,21 @@ internal sealed class TestNetwork : IAsyncDisposable
 
     public BridgeOptions Options { get; }
 
-    public static async Task<TestNetwork> StartAsync(CancellationToken cancellationToken, int maxAgents = 200, TimeProvider? sessionTime = null)
+    public static async Task<TestNetwork> StartAsync(CancellationToken cancellationToken, int maxAgents = 200, TimeProvider? sessionTime = null,
+        SessionStore? store = null)
     {
         var server = new RendezvousServer(
             Microsoft.Extensions.Options.Options.Create(new RendezvousOptions { BindAddress = "127.0.0.1", Port = 0, HistoryPath = ":memory:" }),
             TimeProvider.System, NullLoggerFactory.Instance);
         await server.StartAsync(cancellationToken);
         var endpoint = await server.WaitUntilListeningAsync(cancellationToken).WaitAsync(Timeout, cancellationToken);
-        var network = CreateRegistry(endpoint.Port, maxAgents, sessionTime);
+        var network = CreateRegistry(endpoint.Port, maxAgents, sessionTime, store);
         network._server = server;
         return network;
     }
 
     /// <summary>A registry whose rendezvous server is <paramref name="port"/> (nothing may listen there).</summary>
-    public static TestNetwork CreateRegistry(int port, int maxAgents = 200, TimeProvider? sessionTime = null)
+    public static TestNetwork CreateRegistry(int port, int maxAgents = 200, TimeProvider? sessionTime = null, SessionStore? store = null)
     {
         var bridge = new BridgeOptions
         {
@@ -66,7 +67,7 @@ internal sealed class TestNetwork : IAsyncDisposable
             new ServiceCollection().BuildServiceProvider());
         var factory = new PeerAgentFactory(options, NullLoggerFactory.Instance, TimeProvider.System);
         var registry = new SessionRegistry(factory, target, options, sessionTime ?? TimeProvider.System, TimeProvider.System,
-            NullLogger<SessionRegistry>.Instance);
+            NullLogger<SessionRegistry>.Instance, store);
         return new TestNetwork(port, registry, bridge);
     }
 
