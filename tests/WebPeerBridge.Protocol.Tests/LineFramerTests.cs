@@ -34,6 +34,27 @@ public class LineFramerTests
     }
 
     [Fact]
+    public void A_line_arriving_in_pieces_is_scanned_from_where_the_last_look_stopped()
+    {
+        long scanned = 0;
+        var first = Sequence("abc");
+        Assert.Equal(LineStatus.NeedMore, LineFramer.TryReadLine(ref first, Limit, ref scanned, out _));
+        Assert.Equal(3, scanned);
+
+        // The bytes already looked at are not looked at again: a newline planted there is not seen (the reader never
+        // changes bytes it has examined, so that can only happen in this test).
+        var planted = Sequence("a\ncde");
+        Assert.Equal(LineStatus.NeedMore, LineFramer.TryReadLine(ref planted, Limit, ref scanned, out _));
+        Assert.Equal(5, scanned);
+
+        var whole = Sequence("abcde\nrest");
+        Assert.Equal(LineStatus.Line, LineFramer.TryReadLine(ref whole, Limit, ref scanned, out var line));
+        Assert.Equal("abcde", Text(line));
+        Assert.Equal("rest", Text(whole));
+        Assert.Equal(0, scanned);
+    }
+
+    [Fact]
     public void An_empty_buffer_needs_more()
     {
         var buffer = ReadOnlySequence<byte>.Empty;

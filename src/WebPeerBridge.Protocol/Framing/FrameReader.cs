@@ -10,6 +10,9 @@ namespace WebPeerBridge.Protocol.Framing;
 /// </summary>
 public sealed class FrameReader(PipeReader input, int maxFrameBytes)
 {
+    // Bytes at the start of the pipe's unread data already known to hold no newline (a line arriving in pieces).
+    private long _scanned;
+
     /// <summary>The limit on one frame, newline excluded.</summary>
     public int MaxFrameBytes { get; } = maxFrameBytes;
 
@@ -21,7 +24,7 @@ public sealed class FrameReader(PipeReader input, int maxFrameBytes)
         {
             var result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
-            var status = LineFramer.TryReadLine(ref buffer, MaxFrameBytes, out var line);
+            var status = LineFramer.TryReadLine(ref buffer, MaxFrameBytes, ref _scanned, out var line);
             switch (status)
             {
                 case LineStatus.Line when LineFramer.IsBlank(line):
@@ -37,6 +40,7 @@ public sealed class FrameReader(PipeReader input, int maxFrameBytes)
                         : FrameReadResult.Error(decoded.ErrorCode!, decoded.ErrorMessage!);
 
                 case LineStatus.TooLong:
+                    _scanned = 0;
                     input.AdvanceTo(buffer.Start, buffer.End);
                     return FrameReadResult.Error(ErrorCodes.FrameTooLarge, $"A frame is at most {MaxFrameBytes} bytes.");
 

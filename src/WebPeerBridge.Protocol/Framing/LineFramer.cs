@@ -12,12 +12,28 @@ public static class LineFramer
     /// </summary>
     public static LineStatus TryReadLine(ref ReadOnlySequence<byte> buffer, int maxLineBytes, out ReadOnlySequence<byte> line)
     {
+        long scanned = 0;
+        return TryReadLine(ref buffer, maxLineBytes, ref scanned, out line);
+    }
+
+    /// <summary>
+    /// As <see cref="TryReadLine(ref ReadOnlySequence{byte}, int, out ReadOnlySequence{byte})"/>, resuming where the last call
+    /// stopped: <paramref name="scanned"/> bytes at the start of <paramref name="buffer"/> are known to hold no newline
+    /// (0 for a new line; on <see cref="LineStatus.NeedMore"/> it is the length looked at). A line that arrives one byte per
+    /// read then costs each byte once, not the whole line again on every read.
+    /// </summary>
+    public static LineStatus TryReadLine(ref ReadOnlySequence<byte> buffer, int maxLineBytes, ref long scanned, out ReadOnlySequence<byte> line)
+    {
         var window = buffer.Slice(0, Math.Min(buffer.Length, (long)maxLineBytes + 2));
-        if (window.PositionOf((byte)'\n') is not { } eol)
+        var start = Math.Min(scanned, window.Length);
+        if (window.Slice(start).PositionOf((byte)'\n') is not { } eol)
         {
             line = default;
+            scanned = window.Length;
             return window.Length > maxLineBytes + 1 ? LineStatus.TooLong : LineStatus.NeedMore;
         }
+
+        scanned = 0;
 
         line = buffer.Slice(0, eol);
         buffer = buffer.Slice(buffer.GetPosition(1, eol));

@@ -1,6 +1,6 @@
 namespace WebPeerBridge.Protocol.Framing;
 
-/// <summary>What <see cref="LineFramer.TryReadLine"/> found.</summary>
+/// <summary>What <see cref="LineFramer.TryReadLine(ref System.Buffers.ReadOnlySequence{byte}, int, ref long, out System.Buffers.ReadOnlySequence{byte})"/> found.</summary>
 public enum LineStatus
 {
     /// <summary>No newline yet, and still within the limit: read more.</summary>
