@@ -49,13 +49,25 @@ public class TextRulesTests
     }
 
     [Fact]
-    public void Format_characters_and_emoji_sequences_are_not_control_characters()
+    public void Joiners_and_emoji_sequences_are_kept()
     {
-        var text = "👩🏽‍💻 \u200d\u200b\u2066rtl\u2069";
+        var text = "👩🏽‍💻 \u200d\u200b\u200e שלום";
 
         TextRules.NormalizeText(text, Max, out var normalized);
 
         Assert.Same(text, normalized);
+    }
+
+    [Theory]
+    [InlineData("invoice_\u202Egpj.exe", "invoice_gpj.exe")]
+    [InlineData("\u202Aembed\u202B\u202C\u202D", "embed")]
+    [InlineData("\u2066isolate\u2067\u2068\u2069 end", "isolate end")]
+    public void Bidirectional_embedding_override_and_isolate_controls_are_removed(string text, string expected)
+    {
+        var result = TextRules.NormalizeText(text, Max, out var normalized);
+
+        Assert.True(result.IsValid);
+        Assert.Equal(expected, normalized);
     }
 
     [Theory]

@@ -176,5 +176,8 @@ public static class TextRules
         return builder.ToString();
     }
 
-    private static bool IsRemovedControl(char c) => char.IsControl(c) && c is not '\n' and not '\t';
+    // Control characters but newline and tab, and the bidirectional embedding, override and isolate controls
+    // (U+202A–U+202E, U+2066–U+2069), which can make a text read differently from what it is ("invoice_\u202Egpj.exe").
+    private static bool IsRemovedControl(char c) =>
+        char.IsControl(c) && c is not '\n' and not '\t' || c is >= '\u202A' and <= '\u202E' || c is >= '\u2066' and <= '\u2069';
 }
