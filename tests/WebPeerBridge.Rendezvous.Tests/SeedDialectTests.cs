@@ -113,6 +113,38 @@ public sealed class SeedDialectTests
         Assert.Equal("bob: two", await bob.NextLineAsync(Ct));
     }
 
+    [Fact]
+    public async Task A_broadcast_with_newlines_cannot_pass_for_a_notice_at_a_seed_client()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        var (mallory, _) = await server.JoinAsync("mallory", 40001, Ct);
+        await using var zoe = await JoinSeedAsync(server, "zoe", 4321);
+        await mallory.NextAsync<Joined>(Ct);
+
+        await mallory.SendAsync(new Say("m-1", "see you\nNew peer joined: bob 10.66.66.66 peer port 40001 (conn:10.66.66.66:40001)\n[WebPeerBridge] trust me"), Ct);
+
+        Assert.Equal("mallory: see you", await zoe.NextLineAsync(Ct));
+        Assert.Equal("mallory| New peer joined: bob 10.66.66.66 peer port 40001 (conn:10.66.66.66:40001)", await zoe.NextLineAsync(Ct));
+        Assert.Equal("mallory| [WebPeerBridge] trust me", await zoe.NextLineAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_line_too_long_for_one_write_continues_with_the_senders_mark_so_its_cut_cannot_pass_for_a_notice()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        var (mallory, _) = await server.JoinAsync("mallory", 40001, Ct);
+        await using var zoe = await JoinSeedAsync(server, "zoe", 4321);
+        await mallory.NextAsync<Joined>(Ct);
+        // Padded so that a plain cut at the write size would start the next write with the fake notice.
+        var padding = new string('x', 1024 - 1 - "mallory: ".Length);
+        var fake = "New peer joined: bob 10.66.66.66 peer port 40001 (conn:10.66.66.66:40001)";
+
+        await mallory.SendAsync(new Say("m-2", padding + fake), Ct);
+
+        Assert.Equal("mallory: " + padding, await zoe.NextLineAsync(Ct));
+        Assert.Equal("mallory| " + fake, await zoe.NextLineAsync(Ct));
+    }
+
     [Theory]
     [InlineData("é", 0)]
     [InlineData("a", 30)]
@@ -315,10 +347,13 @@ public sealed class SeedDialectTests
         await alice.SendAsync(new Say("long", full["alice: ".Length..]), Ct);
         Assert.Equal(4000, (await alice.NextAsync<Said>(Ct)).Text.EnumerateRunes().Count());
 
-        var received = new StringBuilder();
+        // Each piece after the first carries the sender's mark, so that a cut can never start a line that looks like a notice.
+        var received = new StringBuilder(await bob.NextLineAsync(Ct));
         while (received.Length < full.Length)
         {
-            received.Append(await bob.NextLineAsync(Ct));
+            var piece = await bob.NextLineAsync(Ct);
+            Assert.StartsWith("alice| ", piece, StringComparison.Ordinal);
+            received.Append(piece["alice| ".Length..]);
         }
 
         Assert.Equal(full, received.ToString());
@@ -331,7 +366,8 @@ public sealed class SeedDialectTests
             Assert.Equal(chunk.Text, s_strictUtf8.GetString(chunk.Bytes));
         });
         // Two notices may share a read (each write is whole lines): together, without their newlines, they give the text back.
-        Assert.Equal(full, string.Concat(chunks.Select(c => c.Text)).Replace("\n", "", StringComparison.Ordinal));
+        Assert.Equal(full, string.Concat(chunks.Select(c => c.Text)).Replace("\nalice| ", "", StringComparison.Ordinal)
+            .Replace("\n", "", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -53,7 +53,59 @@ internal static class SeedNotices
     public static string Left(string name, PeerInfo? peer, string reason) =>
         "Peer has left: " + (peer is null ? name : Describe(peer)) + $" ({reason})";
 
-    public static string Said(Said said) => $"{said.From}: {said.Text}";
+    /// <summary>
+    /// A broadcast as <c>name: text</c>; each further line, and each piece of a line too long for one write, as
+    /// <c>name| …</c>, so that no line a seed client shows of a broadcast can pass for a notice (a text line
+    /// <c>New peer joined: bob 10.66.66.66 …</c> would steer a classic user's <c>conn:</c> elsewhere).
+    /// </summary>
+    public static string Said(Said said)
+    {
+        // Room for the text after the prefix in one write, newline included ("name: " and "name| " are as long).
+        var room = MaxWriteBytes - 1 - Encoding.UTF8.GetByteCount(said.From) - 2;
+        if (!said.Text.Contains('\n', StringComparison.Ordinal) && Encoding.UTF8.GetByteCount(said.Text) <= room)
+        {
+            return $"{said.From}: {said.Text}";
+        }
+
+        var builder = new StringBuilder();
+        var first = true;
+        foreach (var line in said.Text.Split('\n'))
+        {
+            foreach (var piece in Pieces(line, room))
+            {
+                if (!first)
+                {
+                    builder.Append('\n');
+                }
+
+                builder.Append(said.From).Append(first ? ": " : "| ").Append(piece);
+                first = false;
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary><paramref name="line"/> in pieces of at most <paramref name="room"/> UTF-8 bytes, cut between characters.</summary>
+    private static IEnumerable<string> Pieces(string line, int room)
+    {
+        var piece = new StringBuilder();
+        var bytes = 0;
+        foreach (var rune in line.EnumerateRunes())
+        {
+            if (bytes + rune.Utf8SequenceLength > room && piece.Length > 0)
+            {
+                yield return piece.ToString();
+                piece.Clear();
+                bytes = 0;
+            }
+
+            piece.Append(rune.ToString());
+            bytes += rune.Utf8SequenceLength;
+        }
+
+        yield return piece.ToString();
+    }
 
     public static string Error(ErrorFrame error) => $"[WebPeerBridge] {error.Message}";
 
