@@ -1,25 +1,35 @@
+using System.Text;
+
 namespace WebPeerBridge.Cli;
 
-/// <summary>Writes whole lines to standard output, one writer at a time (events come from the agent's threads).</summary>
+/// <summary>
+/// Writes whole lines to standard output, one writer at a time (events come from the agent's threads). Every line is
+/// cleaned first: what peers and servers send (message texts, error messages, names) reaches the terminal without
+/// control characters (no escape sequences that clear the screen, set the title or move the cursor) and without
+/// bidirectional overrides.
+/// </summary>
 internal sealed class TerminalOutput(TextWriter writer)
 {
     private readonly Lock _gate = new();
 
     public void Line(string text)
     {
+        // One event, one line: text with line breaks is indented so that a reader can tell where it ends, and so that a
+        // peer's text cannot print a line that looks like one of ours ("* bob left").
+        var line = Clean(text.ReplaceLineEndings("\n")).Replace("\n", "\n    ", StringComparison.Ordinal);
         lock (_gate)
         {
-            // One event, one line: text with line breaks is indented so that a reader can tell where it ends.
-            writer.WriteLine(text.ReplaceLineEndings("\n    "));
+            writer.WriteLine(line);
             writer.Flush();
         }
     }
 
     public void Lines(string text)
     {
+        var lines = text.ReplaceLineEndings("\n").Split('\n').Select(Clean).ToList();
         lock (_gate)
         {
-            foreach (var line in text.Split('\n'))
+            foreach (var line in lines)
             {
                 writer.WriteLine(line);
             }
@@ -27,4 +37,27 @@ internal sealed class TerminalOutput(TextWriter writer)
             writer.Flush();
         }
     }
+
+    /// <summary><paramref name="text"/> without control characters (newlines and tabs kept) and bidirectional controls.</summary>
+    internal static string Clean(string text)
+    {
+        if (!text.Any(IsRemoved))
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (!IsRemoved(c))
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static bool IsRemoved(char c) =>
+        char.IsControl(c) && c is not '\n' and not '\t' || c is >= '\u202A' and <= '\u202E' || c is >= '\u2066' and <= '\u2069';
 }
