@@ -296,6 +296,38 @@ public sealed class SeedDialectTests
     }
 
     [Fact]
+    public async Task Many_classic_clients_asking_for_one_name_get_the_next_numbers_in_order()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        var (x, _) = await server.JoinAsync("x", 40001, Ct);
+        var clients = new List<SeedTestClient>();
+        try
+        {
+            for (var i = 0; i < 30; i++)
+            {
+                var (client, first) = await SeedTestClient.JoinAsync(server.EndPoint, "x", 5000 + i, Ct);
+                clients.Add(client);
+                Assert.Contains($"You joined as x-{i + 2} ", first, StringComparison.Ordinal);
+            }
+
+            var names = new List<string>();
+            for (var i = 0; i < 30; i++)
+            {
+                names.Add((await x.NextAsync<Joined>(Ct)).Peer.Name);
+            }
+
+            Assert.Equal(Enumerable.Range(2, 30).Select(n => $"x-{n}"), names);
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_taken_name_gets_a_number_and_the_first_notice_says_so()
     {
         await using var server = await TestServer.StartAsync(Ct);
