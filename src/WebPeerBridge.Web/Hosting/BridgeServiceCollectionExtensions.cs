@@ -1,4 +1,7 @@
 using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -37,6 +40,18 @@ internal static class BridgeServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RendezvousTarget>();
         services.AddSingleton<PeerAgentFactory>();
+        // Session cookies are signed and encrypted; with kept sessions the key ring is kept beside them, so that the
+        // cookies of open pages still open their sessions after a restart.
+        services.AddDataProtection().SetApplicationName("WebPeerBridge");
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<BridgeOptions>, IHostEnvironment, ILoggerFactory>((keys, bridge, host, logs) =>
+        {
+            if (bridge.Value.PersistSessions)
+            {
+                var folder = new DirectoryInfo(Path.Combine(host.ContentRootPath, bridge.Value.DataPath, "keys"));
+                keys.XmlRepository = new FileSystemXmlRepository(folder, logs);
+            }
+        });
+        services.AddSingleton<SessionCookie>();
         services.AddSingleton(sp => new SessionRegistry(
             sp.GetRequiredService<PeerAgentFactory>(),
             sp.GetRequiredService<RendezvousTarget>(),

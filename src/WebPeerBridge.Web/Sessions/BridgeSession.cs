@@ -15,6 +15,9 @@ internal sealed class BridgeSession(string id)
 
     public string Id { get; } = id;
 
+    /// <summary>What logs name the session by: a tag of its id, never the id (which opens the session).</summary>
+    public string LogTag { get; } = SessionCookie.Tag(id);
+
     /// <summary>The session's agent, once joined; null on the join screen.</summary>
     public PeerAgent? Agent => _agent;
 

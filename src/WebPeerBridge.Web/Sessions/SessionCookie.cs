@@ -1,21 +1,54 @@
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace WebPeerBridge.Web.Sessions;
 
-/// <summary>The browser session cookie: a random 128-bit id, HttpOnly, SameSite=Lax.</summary>
-internal static class SessionCookie
+/// <summary>
+/// The browser session cookie: a random 128-bit id issued by the server and signed and encrypted with ASP.NET Core
+/// Data Protection, HttpOnly, SameSite=Lax. An id is never taken from a client: a cookie that does not unprotect is
+/// ignored and a new session issued.
+/// </summary>
+internal sealed class SessionCookie(IDataProtectionProvider provider)
 {
     public const string Name = "wpb-session";
 
     /// <summary>Where the middleware leaves a freshly issued id for the page being rendered.</summary>
     public const string ItemKey = "wpb-session";
 
+    private readonly IDataProtector _protector = provider.CreateProtector("WebPeerBridge.SessionCookie.v1");
+
     public static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     public static bool IsValid(string? id) => id is { Length: 32 } && id.All(char.IsAsciiHexDigitLower);
 
-    /// <summary>The session id of a request: the one issued to it, else a valid cookie; null when it has none.</summary>
-    public static string? Resolve(HttpContext? context)
+    /// <summary>A short tag of <paramref name="id"/> for logs: it tells sessions apart without being the secret.</summary>
+    public static string Tag(string id) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(id)))[..8];
+
+    /// <summary>The cookie value that carries <paramref name="id"/>.</summary>
+    public string Protect(string id) => _protector.Protect(id);
+
+    /// <summary>The id a cookie value carries, if the server issued it.</summary>
+    public string? Unprotect(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        try
+        {
+            var id = _protector.Unprotect(value);
+            return IsValid(id) ? id : null;
+        }
+        catch (CryptographicException)
+        {
+            // Forged, tampered with, or from a key ring that is gone.
+            return null;
+        }
+    }
+
+    /// <summary>The session id of a request: the one issued to it, else the one its cookie carries; null when it has none.</summary>
+    public string? Resolve(HttpContext? context)
     {
         if (context is null)
         {
@@ -27,7 +60,6 @@ internal static class SessionCookie
             return id;
         }
 
-        var cookie = context.Request.Cookies[Name];
-        return IsValid(cookie) ? cookie : null;
+        return Unprotect(context.Request.Cookies[Name]);
     }
 }

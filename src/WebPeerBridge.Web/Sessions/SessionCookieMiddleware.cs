@@ -3,15 +3,15 @@ using HeaderNames = Microsoft.Net.Http.Headers.HeaderNames;
 namespace WebPeerBridge.Web.Sessions;
 
 /// <summary>Issues the session cookie on the first request for a page, so every tab of the browser shares one agent.</summary>
-internal sealed class SessionCookieMiddleware(RequestDelegate next)
+internal sealed class SessionCookieMiddleware(RequestDelegate next, SessionCookie cookies)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        if (IsPageRequest(context.Request) && !SessionCookie.IsValid(context.Request.Cookies[SessionCookie.Name]))
+        if (IsPageRequest(context.Request) && cookies.Unprotect(context.Request.Cookies[SessionCookie.Name]) is null)
         {
             var id = SessionCookie.NewId();
             context.Items[SessionCookie.ItemKey] = id;
-            context.Response.Cookies.Append(SessionCookie.Name, id, new CookieOptions
+            context.Response.Cookies.Append(SessionCookie.Name, cookies.Protect(id), new CookieOptions
             {
                 HttpOnly = true,
                 SameSite = SameSiteMode.Lax,

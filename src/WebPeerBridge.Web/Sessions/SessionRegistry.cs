@@ -276,7 +276,7 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
             session.Gate.Release();
         }
 
-        LogLeft(session.Id, agent.Name);
+        LogLeft(session.LogTag, agent.Name);
         await EndAgentAsync(agent).ConfigureAwait(false);
     }
 
@@ -355,7 +355,7 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
             var outcome = await StartAgentAsync(session, snapshot.Name, CancellationToken.None, snapshot).ConfigureAwait(false);
             if (outcome.Success)
             {
-                LogRejoined(session.Id, snapshot.Name);
+                LogRejoined(session.LogTag, snapshot.Name);
             }
         }
         finally
@@ -388,24 +388,24 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
             var result = await agent.StartAsync(linked.Token).ConfigureAwait(false);
             if (!result.Success)
             {
-                LogJoinRefused(session.Id, name, result.ErrorCode);
+                LogJoinRefused(session.LogTag, name, result.ErrorCode);
                 return new JoinOutcome(false, result.ErrorCode, Describe(result, endpoint));
             }
 
             session.SetAgent(agent);
             joined = true;
-            LogJoined(session.Id, name, agent.PeerPort);
+            LogJoined(session.LogTag, name, agent.PeerPort);
             return JoinOutcome.Joined;
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            LogJoinTimedOut(session.Id, name);
+            LogJoinTimedOut(session.LogTag, name);
             return new JoinOutcome(false, JoinErrors.Unreachable, $"The chat server at {endpoint} did not answer in time.");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The join screen's boundary: tell the user, keep the bridge running.
-            LogJoinFailed(ex, session.Id, name);
+            LogJoinFailed(ex, session.LogTag, name);
             return new JoinOutcome(false, "failed", $"Could not join: {ex.Message}");
         }
         finally
@@ -449,7 +449,7 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
             session.ExpiryTimer?.Dispose();
             session.ExpiryTimer = null;
             _sessions.Remove(session.Id);
-            LogExpired(session.Id, _options.GracePeriod);
+            LogExpired(session.LogTag, _options.GracePeriod);
             // Off the timer's thread and outside the lock: saying bye is network I/O.
             Track(Task.Run(() => EndSessionAsync(session), CancellationToken.None));
         }

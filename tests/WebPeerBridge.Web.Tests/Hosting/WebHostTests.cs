@@ -25,13 +25,30 @@ public sealed class WebHostTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("wpb-session=", StringComparison.Ordinal));
-        Assert.Matches("^wpb-session=[0-9a-f]{32};", cookie);
+        // Issued and protected by the server: not a bare id a client could have chosen.
+        Assert.DoesNotMatch("^wpb-session=[0-9a-f]{32};", cookie);
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
-    public async Task A_page_request_with_a_session_cookie_keeps_it()
+    public async Task A_page_request_with_the_cookie_the_server_issued_keeps_it()
+    {
+        await using var app = new BridgeAppFactory();
+        using var client = app.CreateClient(new() { HandleCookies = false });
+        using var first = await client.SendAsync(PageRequest(), Ct);
+        var issued = SessionCookieOf(first)!;
+        using var request = PageRequest();
+        request.Headers.Add("Cookie", issued);
+
+        using var response = await client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null(SessionCookieOf(response));
+    }
+
+    [Fact]
+    public async Task A_session_id_chosen_by_a_client_is_not_taken_a_new_session_is_issued()
     {
         await using var app = new BridgeAppFactory();
         using var client = app.CreateClient(new() { HandleCookies = false });
@@ -41,8 +58,16 @@ public sealed class WebHostTests
         using var response = await client.SendAsync(request, Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.False(response.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("wpb-session=", StringComparison.Ordinal)));
+        var issued = SessionCookieOf(response);
+        Assert.NotNull(issued);
+        Assert.DoesNotContain("0123456789abcdef0123456789abcdef", issued, StringComparison.Ordinal);
     }
+
+    /// <summary>The <c>name=value</c> of the session cookie a response sets, or null.</summary>
+    private static string? SessionCookieOf(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Set-Cookie", out var cookies)
+            ? cookies.FirstOrDefault(c => c.StartsWith("wpb-session=", StringComparison.Ordinal))?.Split(';')[0]
+            : null;
 
     [Fact]
     public async Task Assets_and_health_probes_get_no_session_cookie()
