@@ -58,6 +58,13 @@ public sealed class PeerAgentOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan AckTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Whether <c>conn:</c> to an address that is no listed peer's may only dial LAN addresses (private, link-local,
+    /// loopback) on a port within <see cref="PeerPortMin"/>–<see cref="PeerPortMax"/>: a bridge sets it, so that its
+    /// users cannot use it to probe other hosts and ports. Listed peers are dialed wherever they are.
+    /// </summary>
+    public bool RestrictUnlistedDials { get; set; }
+
     /// <summary>Time a direct link has for its TLS handshake and for each side's hello.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00")]
     public TimeSpan HelloTimeout { get; set; } = ProtocolLimits.HelloTimeout;

@@ -104,6 +104,13 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
             return new LinkResult(LinkOutcome.NotJoined, null, LeftMessage);
         }
 
+        if (_options.RestrictUnlistedDials && !UnlistedDials.Allowed(host, port, _options.PeerPortMin, _options.PeerPortMax))
+        {
+            // One answer for every refused target: it tells nothing about what listens where.
+            return new LinkResult(LinkOutcome.Invalid, null,
+                $"{TcpDialer.Describe(host, port)} is no listed peer. From here, conn: reaches listed peers, and LAN addresses on ports {_options.PeerPortMin}–{_options.PeerPortMax}.");
+        }
+
         var dial = Track(() => DialAsync(host, port, expected: null));
         return await dial.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
