@@ -20,17 +20,85 @@ export function timeZone() {
     return { id, offsetMinutes: new Date().getTimezoneOffset() };
 }
 
-/** Enter sends, Shift+Enter makes a new line: stop Enter from inserting a newline (Blazor sees the key and sends). */
-export function initComposer(root) {
-    if (!root || root.dataset.wpbComposer) {
-        return;
+/**
+ * The composer's lines are taken here, in the browser, not from the value the server last heard: Enter (not Shift+Enter)
+ * takes the box's text as it is at that keystroke and empties the box at once, so a key typed next starts the next line.
+ * Lines go to .NET one after another (each waits for the one before), so they arrive whole and in the order typed.
+ * A line that is refused goes back into the box, with the lines typed after it, so nothing typed is lost.
+ */
+export function initComposer(root, dotNetRef) {
+    if (!root || !dotNetRef) {
+        return false;
     }
-    root.dataset.wpbComposer = "1";
+    if (root.wpbComposer) {
+        return true;
+    }
+    const state = { dotNetRef, queue: [], pumping: false };
+    root.wpbComposer = state;
     root.addEventListener("keydown", (e) => {
         if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.target instanceof HTMLTextAreaElement) {
             e.preventDefault();
+            takeLine(root, e.target);
         }
     }, true);
+    return true;
+}
+
+/** The Send button: takes the box's text like Enter does. */
+export function submitComposer(root) {
+    const box = root && root.querySelector("textarea");
+    if (box && root.wpbComposer) {
+        takeLine(root, box);
+    }
+}
+
+function takeLine(root, box) {
+    const line = box.value;
+    if (!line.trim()) {
+        return;
+    }
+    setBoxText(box, "");
+    root.wpbComposer.queue.push(line);
+    pumpLines(root);
+}
+
+async function pumpLines(root) {
+    const state = root.wpbComposer;
+    if (state.pumping) {
+        return;
+    }
+    state.pumping = true;
+    try {
+        while (state.queue.length > 0) {
+            let accepted = false;
+            try {
+                accepted = await state.dotNetRef.invokeMethodAsync("SubmitLineAsync", state.queue[0]);
+            } catch {
+                accepted = false; // the circuit is gone: keep the text
+            }
+            if (!accepted) {
+                restoreLines(root, state.queue.splice(0));
+                return;
+            }
+            state.queue.shift();
+        }
+    } finally {
+        state.pumping = false;
+    }
+}
+
+// Puts unsent lines back in front of whatever was typed since.
+function restoreLines(root, lines) {
+    const box = root.querySelector("textarea");
+    if (box) {
+        setBoxText(box, [...lines, box.value].filter((text) => text.length > 0).join("\n"));
+    }
+}
+
+// Tells Blazor, the way typing does, so the server's copy (the draft, the Send button) follows the box.
+function setBoxText(box, text) {
+    box.value = text;
+    box.dispatchEvent(new Event("input", { bubbles: true }));
 }
 
 /** Keeps a message log scrolled to the newest line while the reader is at the bottom; offers a jump button otherwise. */

@@ -1,0 +1,63 @@
+using System.Globalization;
+using Microsoft.Playwright;
+using WebPeerBridge.Cli.Tests.Support;
+using WebPeerBridge.EndToEnd.Tests.Support;
+using static Microsoft.Playwright.Assertions;
+
+namespace WebPeerBridge.EndToEnd.Tests;
+
+/// <summary>The composer as a fast typist uses it: keystrokes from the keyboard, never a value set by the test.</summary>
+public sealed class FastTypingTests(BrowserFixture fixture) : BrowserTest(fixture)
+{
+    private const int LineCount = 50;
+
+    [Fact]
+    public Task Fifty_lines_typed_without_pause_arrive_whole_and_in_order_at_a_second_browser_and_a_terminal_peer() => RunAsync(async () =>
+    {
+        var app = Own(await BridgeApp.StartEmbeddedAsync());
+        var alice = await OpenBrowserAsync(app, "alice");
+        var bob = await OpenBrowserAsync(app, "bob");
+        await alice.JoinAsync("alice");
+        await bob.JoinAsync("bob");
+        var carol = StartTerminal(app, "carol");
+        await carol.WaitForLineAsync("* joined as carol");
+        await Expect(alice.Person("carol")).ToBeVisibleAsync();
+
+        var lines = Enumerable.Range(1, LineCount)
+            .Select(i => $"line {i.ToString("00", CultureInfo.InvariantCulture)} quick brown fox")
+            .ToArray();
+        await alice.MessageField.FocusAsync();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            // 0 to 10 ms between keys, Enter straight after the last one: the pace of someone typing flat out.
+            var delay = i % 11;
+            await alice.Page.Keyboard.TypeAsync(lines[i], new KeyboardTypeOptions { Delay = delay });
+            await alice.Page.Keyboard.PressAsync("Enter", new KeyboardPressOptions { Delay = delay });
+        }
+
+        var fromAlice = bob.BroadcastLog.Locator("[data-message-id]")
+            .Filter(new() { Has = bob.Page.Locator(".wpb-from").GetByText("alice", new() { Exact = true }) })
+            .Locator(".wpb-text");
+        await Expect(fromAlice).ToHaveTextAsync(lines, new() { Timeout = 60_000 });
+
+        foreach (var expected in lines)
+        {
+            var line = await carol.WaitForLineAsync(l => l.Contains("<alice> ", StringComparison.Ordinal), "alice says the next line");
+            Assert.Equal(expected, line[(line.IndexOf("<alice> ", StringComparison.Ordinal) + "<alice> ".Length)..]);
+        }
+
+        await Expect(alice.MessageField).ToHaveValueAsync("");
+    });
+
+    private TerminalProcess StartTerminal(BridgeApp app, string name)
+    {
+        var terminal = Own(TerminalProcess.Start([
+            "--name", name,
+            "--server", $"127.0.0.1:{app.RendezvousPort.ToString(CultureInfo.InvariantCulture)}",
+            "--port-range", $"{BridgeApp.PeerPortMin}-{BridgeApp.PeerPortMax}",
+            "--bind", "127.0.0.1",
+        ]));
+        AddDiagnostics($"terminal-{name}", () => $"{string.Join('\n', terminal.Transcript)}\n--- stderr ---\n{terminal.Errors}");
+        return terminal;
+    }
+}
