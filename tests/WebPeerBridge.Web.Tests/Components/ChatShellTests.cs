@@ -1,5 +1,6 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
 using WebPeerBridge.Peer;
 using WebPeerBridge.Web.Components.Chat;
@@ -154,6 +155,54 @@ public sealed class ChatShellTests
         var left = Signals.NoticeAsync(bob, n => n.Kind == NoticeKind.Left && n.PeerName == "alice", Ct);
 
         var asking = cut.ClickAsync("Leave");
+        chat.Dialogs.WaitForAssertion(() => Assert.Contains("Leave the chat?", chat.Dialogs.Markup, StringComparison.Ordinal), TestNetwork.Timeout);
+        Assert.NotNull(chat.Session.Agent);
+        await chat.Dialogs.ClickAsync("Leave");
+        await asking;
+
+        await left;
+        Assert.Null(chat.Session.Agent);
+    }
+
+    [Fact]
+    public async Task Close_typed_in_the_composer_asks_like_Leave_and_Stay_keeps_me_in_the_chat()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var bob = await chat.Network.JoinPersonAsync("bob", Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        await Signals.UntilAsync(bob, () => bob.Peers.Any(p => p.Name == "alice"), Ct);
+        var cut = chat.Render<ChatShell>(p => p.Add(x => x.Agent, alice));
+
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("close"));
+        var asking = cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(new KeyboardEventArgs { Key = "Enter" }));
+        chat.Dialogs.WaitForAssertion(() => Assert.Contains("Leave the chat?", chat.Dialogs.Markup, StringComparison.Ordinal), TestNetwork.Timeout);
+        await chat.Dialogs.ClickAsync("Stay");
+        await asking;
+
+        chat.Dialogs.WaitForAssertion(() => Assert.DoesNotContain("Leave the chat?", chat.Dialogs.Markup, StringComparison.Ordinal), TestNetwork.Timeout);
+        Assert.Same(alice, chat.Session.Agent);
+        Assert.Equal("", cut.FindByLabel("Message").GetAttribute("value") ?? "");
+        Assert.DoesNotContain(alice.Broadcast.Snapshot(), m => m.IsOwn);
+
+        // Still in: the next line reaches bob, who by then would have seen alice leave.
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("still here"));
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(new KeyboardEventArgs { Key = "Enter" }));
+        await Signals.UntilAsync(bob.Broadcast, () => bob.Broadcast.Snapshot().Any(m => m is { From: "alice", Text: "still here" }), Ct);
+        Assert.Contains(bob.Peers, p => p.Name == "alice");
+    }
+
+    [Fact]
+    public async Task Close_typed_in_the_composer_and_confirmed_ends_the_agent()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var bob = await chat.Network.JoinPersonAsync("bob", Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        await Signals.UntilAsync(bob, () => bob.Peers.Any(p => p.Name == "alice"), Ct);
+        var cut = chat.Render<ChatShell>(p => p.Add(x => x.Agent, alice));
+        var left = Signals.NoticeAsync(bob, n => n.Kind == NoticeKind.Left && n.PeerName == "alice", Ct);
+
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("close"));
+        var asking = cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(new KeyboardEventArgs { Key = "Enter" }));
         chat.Dialogs.WaitForAssertion(() => Assert.Contains("Leave the chat?", chat.Dialogs.Markup, StringComparison.Ordinal), TestNetwork.Timeout);
         Assert.NotNull(chat.Session.Agent);
         await chat.Dialogs.ClickAsync("Leave");
