@@ -1,6 +1,8 @@
 // WebPeerBridge browser helpers: the few things Blazor cannot do from the server.
 
 const NEAR_BOTTOM_PX = 48;
+// How long a composer line waits for .NET's answer before it asks again (a slow direct message just answers later).
+const LINE_ANSWER_MS = 5000;
 
 /** Remembers the theme for the next page load (read by the server, so the first paint is right). */
 export function setTheme(dark) {
@@ -24,7 +26,9 @@ export function timeZone() {
  * The composer's lines are taken here, in the browser, not from the value the server last heard: Enter (not Shift+Enter)
  * takes the box's text as it is at that keystroke and empties the box at once, so a key typed next starts the next line.
  * Lines go to .NET one after another (each waits for the one before), so they arrive whole and in the order typed.
- * A line that is refused goes back into the box, with the lines typed after it, so nothing typed is lost.
+ * A line that is refused goes back into the box, with the lines typed after it, so nothing typed is lost. A call that
+ * gets no answer (the circuit dropped and came back: Blazor neither fails nor answers such a call) is made again with the
+ * same line number, which .NET carries out only once.
  */
 export function initComposer(root, dotNetRef) {
     if (!root || !dotNetRef) {
@@ -33,7 +37,7 @@ export function initComposer(root, dotNetRef) {
     if (root.wpbComposer) {
         return true;
     }
-    const state = { dotNetRef, queue: [], pumping: false };
+    const state = { dotNetRef, queue: [], pumping: false, lastId: 0 };
     root.wpbComposer = state;
     root.addEventListener("keydown", (e) => {
         if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.target instanceof HTMLTextAreaElement) {
@@ -58,7 +62,8 @@ function takeLine(root, box) {
         return;
     }
     setBoxText(box, "");
-    root.wpbComposer.queue.push(line);
+    const state = root.wpbComposer;
+    state.queue.push({ id: ++state.lastId, text: line });
     pumpLines(root);
 }
 
@@ -70,20 +75,34 @@ async function pumpLines(root) {
     state.pumping = true;
     try {
         while (state.queue.length > 0) {
-            let accepted = false;
-            try {
-                accepted = await state.dotNetRef.invokeMethodAsync("SubmitLineAsync", state.queue[0]);
-            } catch {
-                accepted = false; // the circuit is gone: keep the text
-            }
-            if (!accepted) {
-                restoreLines(root, state.queue.splice(0));
+            if (!await submitLine(state.dotNetRef, state.queue[0])) {
+                restoreLines(root, state.queue.splice(0).map((line) => line.text));
                 return;
             }
             state.queue.shift();
         }
     } finally {
         state.pumping = false;
+    }
+}
+
+// True when .NET took the line, false when it refused it or is gone for good (an error: the text goes back).
+async function submitLine(dotNetRef, line) {
+    for (;;) {
+        let timer;
+        const noAnswer = new Promise((resolve) => {
+            timer = setTimeout(() => resolve(null), LINE_ANSWER_MS);
+        });
+        try {
+            const answer = await Promise.race([dotNetRef.invokeMethodAsync("SubmitLineAsync", line.id, line.text), noAnswer]);
+            if (answer !== null) {
+                return answer === true;
+            }
+        } catch {
+            return false;
+        } finally {
+            clearTimeout(timer);
+        }
     }
 }
 

@@ -201,7 +201,7 @@ public sealed class ComposerTests
 
         // The browser emptied the box at Enter and the next keys came in before the line reached the server.
         await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("the next li"));
-        var accepted = await cut.InvokeAsync(() => cut.Instance.SubmitLineAsync("the first line"));
+        var accepted = await cut.InvokeAsync(() => cut.Instance.SubmitLineAsync(1, "the first line"));
 
         Assert.True(accepted);
         await Signals.UntilAsync(bob.Broadcast, () => bob.Broadcast.Snapshot().Any(m => m is { From: "alice", Text: "the first line" }), Ct);
@@ -218,13 +218,31 @@ public sealed class ComposerTests
         var cut = RenderTakenByTheBrowser(chat, alice);
         var lines = Enumerable.Range(1, 20).Select(i => $"line {i:00}").ToList();
 
-        foreach (var line in lines)
+        for (var i = 0; i < lines.Count; i++)
         {
-            Assert.True(await cut.InvokeAsync(() => cut.Instance.SubmitLineAsync(line)));
+            var (id, line) = (i + 1, lines[i]);
+            Assert.True(await cut.InvokeAsync(() => cut.Instance.SubmitLineAsync(id, line)));
         }
 
         await Signals.UntilAsync(bob.Broadcast, () => bob.Broadcast.Snapshot().Count(m => m.From == "alice") == lines.Count, Ct);
         Assert.Equal(lines, bob.Broadcast.Snapshot().Where(m => m.From == "alice").Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task A_line_the_browser_hands_over_again_after_a_lost_answer_is_sent_once()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var bob = await chat.Network.JoinPersonAsync("bob", Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        var cut = RenderTakenByTheBrowser(chat, alice);
+
+        Assert.True(await cut.InvokeAsync(() => cut.Instance.SubmitLineAsync(1, "said once")));
+        Assert.True(await cut.InvokeAsync(() => cut.Instance.SubmitLineAsync(1, "said once")));
+        Assert.True(await cut.InvokeAsync(() => cut.Instance.SubmitLineAsync(2, "and then this")));
+
+        // The line after it came through the same link: a second copy would have arrived before it.
+        await Signals.UntilAsync(bob.Broadcast, () => bob.Broadcast.Snapshot().Any(m => m is { From: "alice", Text: "and then this" }), Ct);
+        Assert.Equal(["said once", "and then this"], bob.Broadcast.Snapshot().Where(m => m.From == "alice").Select(m => m.Text));
     }
 
     [Fact]
@@ -237,7 +255,7 @@ public sealed class ComposerTests
         await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("once"));
         await cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(Enter));
         await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync(""));
-        Assert.True(await cut.InvokeAsync(() => cut.Instance.SubmitLineAsync("once")));
+        Assert.True(await cut.InvokeAsync(() => cut.Instance.SubmitLineAsync(1, "once")));
 
         Assert.Single(alice.Broadcast.Snapshot(), m => m is { IsOwn: true, Text: "once" });
     }
@@ -264,7 +282,7 @@ public sealed class ComposerTests
         var cut = RenderTakenByTheBrowser(chat, alice);
 
         await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync(""));
-        var accepted = await cut.InvokeAsync(() => cut.Instance.SubmitLineAsync("conn:nohost"));
+        var accepted = await cut.InvokeAsync(() => cut.Instance.SubmitLineAsync(1, "conn:nohost"));
         // The browser puts it back, as typing would.
         await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("conn:nohost"));
 

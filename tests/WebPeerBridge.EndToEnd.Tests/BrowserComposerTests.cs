@@ -6,8 +6,8 @@ using static Microsoft.Playwright.Assertions;
 
 namespace WebPeerBridge.EndToEnd.Tests;
 
-/// <summary>The composer as a fast typist uses it: keystrokes from the keyboard, never a value set by the test.</summary>
-public sealed class FastTypingTests(BrowserFixture fixture) : BrowserTest(fixture)
+/// <summary>The composer in a real browser, used as a person does: keystrokes from the keyboard, never a value set by the test.</summary>
+public sealed class BrowserComposerTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     private const int LineCount = 50;
 
@@ -47,6 +47,37 @@ public sealed class FastTypingTests(BrowserFixture fixture) : BrowserTest(fixtur
         }
 
         await Expect(alice.MessageField).ToHaveValueAsync("");
+    });
+
+    [Fact]
+    public Task Close_typed_in_the_composer_asks_like_Leave_and_Stay_keeps_the_chat_going() => RunAsync(async () =>
+    {
+        var app = Own(await BridgeApp.StartEmbeddedAsync());
+        var alice = await OpenBrowserAsync(app, "alice");
+        var bob = await OpenBrowserAsync(app, "bob");
+        await alice.JoinAsync("alice");
+        await bob.JoinAsync("bob");
+        var leaveDialog = alice.Page.GetByRole(AriaRole.Dialog).Filter(new() { HasText = "Leave the chat?" });
+
+        await alice.MessageField.FocusAsync();
+        await alice.Page.Keyboard.TypeAsync("close");
+        await alice.Page.Keyboard.PressAsync("Enter");
+        await Expect(leaveDialog).ToBeVisibleAsync();
+        await leaveDialog.GetByRole(AriaRole.Button, new() { Name = "Stay", Exact = true }).ClickAsync();
+
+        await Expect(leaveDialog).ToHaveCountAsync(0);
+        await Expect(alice.LinkState).ToHaveTextAsync("Online");
+        await alice.MessageField.FocusAsync();
+        await alice.Page.Keyboard.TypeAsync("still here");
+        await alice.Page.Keyboard.PressAsync("Enter");
+        await Expect(BrowserUser.Line(bob.BroadcastLog, "still here")).ToContainTextAsync("alice");
+        await Expect(bob.Person("alice")).ToBeVisibleAsync();
+
+        await alice.Page.Keyboard.TypeAsync("close");
+        await alice.Page.Keyboard.PressAsync("Enter");
+        await leaveDialog.GetByRole(AriaRole.Button, new() { Name = "Leave", Exact = true }).ClickAsync();
+        await Expect(alice.NameField).ToBeVisibleAsync();
+        await Expect(bob.Person("alice")).ToHaveCountAsync(0);
     });
 
     private TerminalProcess StartTerminal(BridgeApp app, string name)
