@@ -1,8 +1,6 @@
 // WebPeerBridge browser helpers: the few things Blazor cannot do from the server.
 
 const NEAR_BOTTOM_PX = 48;
-// How long a composer line waits for .NET's answer before it asks again (a slow direct message just answers later).
-const LINE_ANSWER_MS = 5000;
 
 /** Remembers the theme for the next page load (read by the server, so the first paint is right). */
 export function setTheme(dark) {
@@ -30,14 +28,15 @@ export function timeZone() {
  * gets no answer (the circuit dropped and came back: Blazor neither fails nor answers such a call) is made again with the
  * same line number, which .NET carries out only once.
  */
-export function initComposer(root, dotNetRef) {
+export function initComposer(root, dotNetRef, answerTimeoutMs) {
     if (!root || !dotNetRef) {
         return false;
     }
     if (root.wpbComposer) {
         return true;
     }
-    const state = { dotNetRef, queue: [], pumping: false, lastId: 0 };
+    // A slow direct message just answers later: asking again only re-attaches to it.
+    const state = { dotNetRef, answerTimeoutMs: answerTimeoutMs || 5000, queue: [], pumping: false, lastId: 0 };
     root.wpbComposer = state;
     root.addEventListener("keydown", (e) => {
         if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.target instanceof HTMLTextAreaElement) {
@@ -75,7 +74,7 @@ async function pumpLines(root) {
     state.pumping = true;
     try {
         while (state.queue.length > 0) {
-            if (!await submitLine(state.dotNetRef, state.queue[0])) {
+            if (!await submitLine(state, state.queue[0])) {
                 restoreLines(root, state.queue.splice(0).map((line) => line.text));
                 return;
             }
@@ -87,14 +86,14 @@ async function pumpLines(root) {
 }
 
 // True when .NET took the line, false when it refused it or is gone for good (an error: the text goes back).
-async function submitLine(dotNetRef, line) {
+async function submitLine(state, line) {
     for (;;) {
         let timer;
         const noAnswer = new Promise((resolve) => {
-            timer = setTimeout(() => resolve(null), LINE_ANSWER_MS);
+            timer = setTimeout(() => resolve(null), state.answerTimeoutMs);
         });
         try {
-            const answer = await Promise.race([dotNetRef.invokeMethodAsync("SubmitLineAsync", line.id, line.text), noAnswer]);
+            const answer = await Promise.race([state.dotNetRef.invokeMethodAsync("SubmitLineAsync", line.id, line.text), noAnswer]);
             if (answer !== null) {
                 return answer === true;
             }
