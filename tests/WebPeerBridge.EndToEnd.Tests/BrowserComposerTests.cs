@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Playwright;
-using WebPeerBridge.Cli.Tests.Support;
 using WebPeerBridge.EndToEnd.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 
@@ -79,16 +78,4 @@ public sealed class BrowserComposerTests(BrowserFixture fixture) : BrowserTest(f
         await Expect(alice.NameField).ToBeVisibleAsync();
         await Expect(bob.Person("alice")).ToHaveCountAsync(0);
     });
-
-    private TerminalProcess StartTerminal(BridgeApp app, string name)
-    {
-        var terminal = Own(TerminalProcess.Start([
-            "--name", name,
-            "--server", $"127.0.0.1:{app.RendezvousPort.ToString(CultureInfo.InvariantCulture)}",
-            "--port-range", $"{BridgeApp.PeerPortMin}-{BridgeApp.PeerPortMax}",
-            "--bind", "127.0.0.1",
-        ]));
-        AddDiagnostics($"terminal-{name}", () => $"{string.Join('\n', terminal.Transcript)}\n--- stderr ---\n{terminal.Errors}");
-        return terminal;
-    }
 }

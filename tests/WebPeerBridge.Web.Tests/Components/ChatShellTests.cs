@@ -144,8 +144,11 @@ public sealed class ChatShellTests
         chat.Js.VerifyInvoke("setTheme");
     }
 
-    [Fact]
-    public async Task Leave_asks_first_and_then_ends_the_agent()
+    [Theory]
+    [InlineData(LeaveButton)]
+    [InlineData("close")]
+    [InlineData("/quit")]
+    public async Task Leave_asks_first_and_then_ends_the_agent(string how)
     {
         await using var chat = await ChatHarness.StartAsync(Ct);
         var bob = await chat.Network.JoinPersonAsync("bob", Ct);
@@ -154,7 +157,7 @@ public sealed class ChatShellTests
         var cut = chat.Render<ChatShell>(p => p.Add(x => x.Agent, alice));
         var left = Signals.NoticeAsync(bob, n => n.Kind == NoticeKind.Left && n.PeerName == "alice", Ct);
 
-        var asking = cut.ClickAsync("Leave");
+        var asking = await AskToLeaveAsync(cut, how);
         chat.Dialogs.WaitForAssertion(() => Assert.Contains("Leave the chat?", chat.Dialogs.Markup, StringComparison.Ordinal), TestNetwork.Timeout);
         Assert.NotNull(chat.Session.Agent);
         await chat.Dialogs.ClickAsync("Leave");
@@ -164,8 +167,10 @@ public sealed class ChatShellTests
         Assert.Null(chat.Session.Agent);
     }
 
-    [Fact]
-    public async Task Close_typed_in_the_composer_asks_like_Leave_and_Stay_keeps_me_in_the_chat()
+    [Theory]
+    [InlineData(LeaveButton)]
+    [InlineData("close")]
+    public async Task Stay_in_the_Leave_question_keeps_me_in_the_chat(string how)
     {
         await using var chat = await ChatHarness.StartAsync(Ct);
         var bob = await chat.Network.JoinPersonAsync("bob", Ct);
@@ -173,8 +178,7 @@ public sealed class ChatShellTests
         await Signals.UntilAsync(bob, () => bob.Peers.Any(p => p.Name == "alice"), Ct);
         var cut = chat.Render<ChatShell>(p => p.Add(x => x.Agent, alice));
 
-        await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("close"));
-        var asking = cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(new KeyboardEventArgs { Key = "Enter" }));
+        var asking = await AskToLeaveAsync(cut, how);
         chat.Dialogs.WaitForAssertion(() => Assert.Contains("Leave the chat?", chat.Dialogs.Markup, StringComparison.Ordinal), TestNetwork.Timeout);
         await chat.Dialogs.ClickAsync("Stay");
         await asking;
@@ -186,30 +190,25 @@ public sealed class ChatShellTests
 
         // Still in: the next line reaches bob, who by then would have seen alice leave.
         await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("still here"));
-        await cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(new KeyboardEventArgs { Key = "Enter" }));
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(Enter));
         await Signals.UntilAsync(bob.Broadcast, () => bob.Broadcast.Snapshot().Any(m => m is { From: "alice", Text: "still here" }), Ct);
         Assert.Contains(bob.Peers, p => p.Name == "alice");
     }
 
-    [Fact]
-    public async Task Close_typed_in_the_composer_and_confirmed_ends_the_agent()
+    private const string LeaveButton = "the Leave button";
+
+    private static readonly KeyboardEventArgs Enter = new() { Key = "Enter", Code = "Enter" };
+
+    // Asks the way a person does: the app bar's Leave button, or the seed's close (or /quit) typed in the composer.
+    private static async Task<Task> AskToLeaveAsync(IRenderedComponent<ChatShell> cut, string how)
     {
-        await using var chat = await ChatHarness.StartAsync(Ct);
-        var bob = await chat.Network.JoinPersonAsync("bob", Ct);
-        var alice = await chat.JoinAsync("alice", Ct);
-        await Signals.UntilAsync(bob, () => bob.Peers.Any(p => p.Name == "alice"), Ct);
-        var cut = chat.Render<ChatShell>(p => p.Add(x => x.Agent, alice));
-        var left = Signals.NoticeAsync(bob, n => n.Kind == NoticeKind.Left && n.PeerName == "alice", Ct);
+        if (how == LeaveButton)
+        {
+            return cut.ClickAsync("Leave");
+        }
 
-        await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("close"));
-        var asking = cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(new KeyboardEventArgs { Key = "Enter" }));
-        chat.Dialogs.WaitForAssertion(() => Assert.Contains("Leave the chat?", chat.Dialogs.Markup, StringComparison.Ordinal), TestNetwork.Timeout);
-        Assert.NotNull(chat.Session.Agent);
-        await chat.Dialogs.ClickAsync("Leave");
-        await asking;
-
-        await left;
-        Assert.Null(chat.Session.Agent);
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync(how));
+        return cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(Enter));
     }
 
     [Fact]
