@@ -2,14 +2,13 @@ using System.Globalization;
 using Microsoft.Playwright;
 using WebPeerBridge.EndToEnd.Tests.Support;
 using static Microsoft.Playwright.Assertions;
+using static WebPeerBridge.EndToEnd.Tests.Support.BrowserUser;
 
 namespace WebPeerBridge.EndToEnd.Tests;
 
 /// <summary>The composer in a real browser, used as a person does: keystrokes from the keyboard, never a value set by the test.</summary>
 public sealed class BrowserComposerTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
-    private const int LineCount = 50;
-
     [Fact]
     public Task Fifty_lines_typed_without_pause_arrive_whole_and_in_order_at_a_second_browser_and_a_terminal_peer() => RunAsync(async () =>
     {
@@ -22,22 +21,10 @@ public sealed class BrowserComposerTests(BrowserFixture fixture) : BrowserTest(f
         await carol.WaitForLineAsync("* joined as carol");
         await Expect(alice.Person("carol")).ToBeVisibleAsync();
 
-        var lines = Enumerable.Range(1, LineCount)
-            .Select(i => $"line {i.ToString("00", CultureInfo.InvariantCulture)} quick brown fox")
-            .ToArray();
-        await alice.MessageField.FocusAsync();
-        for (var i = 0; i < lines.Length; i++)
-        {
-            // 0 to 10 ms between keys, Enter straight after the last one: the pace of someone typing flat out.
-            var delay = i % 11;
-            await alice.Page.Keyboard.TypeAsync(lines[i], new KeyboardTypeOptions { Delay = delay });
-            await alice.Page.Keyboard.PressAsync("Enter", new KeyboardPressOptions { Delay = delay });
-        }
+        var lines = Numbered(50, "quick brown fox");
+        await alice.TypeLinesFastAsync(lines);
 
-        var fromAlice = bob.BroadcastLog.Locator("[data-message-id]")
-            .Filter(new() { Has = bob.Page.Locator(".wpb-from").GetByText("alice", new() { Exact = true }) })
-            .Locator(".wpb-text");
-        await Expect(fromAlice).ToHaveTextAsync(lines, new() { Timeout = 60_000 });
+        await Expect(TextsFrom(bob.BroadcastLog, "alice")).ToHaveTextAsync(lines, new() { Timeout = 60_000 });
 
         foreach (var expected in lines)
         {
@@ -58,24 +45,66 @@ public sealed class BrowserComposerTests(BrowserFixture fixture) : BrowserTest(f
         await bob.JoinAsync("bob");
         var leaveDialog = alice.Page.GetByRole(AriaRole.Dialog).Filter(new() { HasText = "Leave the chat?" });
 
-        await alice.MessageField.FocusAsync();
-        await alice.Page.Keyboard.TypeAsync("close");
-        await alice.Page.Keyboard.PressAsync("Enter");
+        await alice.TypeAndEnterAsync("close");
         await Expect(leaveDialog).ToBeVisibleAsync();
         await leaveDialog.GetByRole(AriaRole.Button, new() { Name = "Stay", Exact = true }).ClickAsync();
 
         await Expect(leaveDialog).ToHaveCountAsync(0);
         await Expect(alice.LinkState).ToHaveTextAsync("Online");
-        await alice.MessageField.FocusAsync();
-        await alice.Page.Keyboard.TypeAsync("still here");
-        await alice.Page.Keyboard.PressAsync("Enter");
-        await Expect(BrowserUser.Line(bob.BroadcastLog, "still here")).ToContainTextAsync("alice");
+        await alice.TypeAndEnterAsync("still here");
+        await Expect(Line(bob.BroadcastLog, "still here")).ToContainTextAsync("alice");
         await Expect(bob.Person("alice")).ToBeVisibleAsync();
 
-        await alice.Page.Keyboard.TypeAsync("close");
-        await alice.Page.Keyboard.PressAsync("Enter");
+        await alice.TypeAndEnterAsync("close");
         await leaveDialog.GetByRole(AriaRole.Button, new() { Name = "Leave", Exact = true }).ClickAsync();
         await Expect(alice.NameField).ToBeVisibleAsync();
         await Expect(bob.Person("alice")).ToHaveCountAsync(0);
     });
+
+    [Fact]
+    public Task Lines_typed_without_pause_in_a_direct_conversation_arrive_whole_and_in_order() => RunAsync(async () =>
+    {
+        var app = Own(await BridgeApp.StartEmbeddedAsync());
+        var alice = await OpenBrowserAsync(app, "alice");
+        var bob = await OpenBrowserAsync(app, "bob");
+        await alice.JoinAsync("alice");
+        await bob.JoinAsync("bob");
+        await Expect(alice.Person("bob")).ToBeVisibleAsync();
+        await alice.OpenDirectAsync("bob");
+        var lines = Numbered(20, "just for bob");
+
+        // The first line opens the direct link; the others are typed while it opens.
+        await alice.TypeLinesFastAsync(lines);
+
+        await bob.OpenDirectAsync("alice");
+        await Expect(TextsFrom(bob.DirectLog("alice"), "alice")).ToHaveTextAsync(lines, new() { Timeout = 60_000 });
+        await Expect(Delivered(Line(alice.DirectLog("bob"), lines[^1]))).ToBeVisibleAsync();
+    });
+
+    [Fact]
+    public Task A_refused_line_comes_back_into_the_box_with_what_is_wrong() => RunAsync(async () =>
+    {
+        var app = Own(await BridgeApp.StartEmbeddedAsync());
+        var alice = await OpenBrowserAsync(app, "alice");
+        var bob = await OpenBrowserAsync(app, "bob");
+        await alice.JoinAsync("alice");
+        await bob.JoinAsync("bob");
+
+        await alice.TypeAndEnterAsync("conn:nohost");
+
+        await Expect(alice.MessageField).ToHaveValueAsync("conn:nohost");
+        await Expect(alice.MessageField).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(alice.Page.GetByText("Use conn:<host>:<port>").First).ToBeVisibleAsync();
+
+        await alice.Page.Keyboard.PressAsync("Control+A");
+        await alice.Page.Keyboard.PressAsync("Backspace");
+        await alice.TypeAndEnterAsync("all fine now");
+        await Expect(Line(bob.BroadcastLog, "all fine now")).ToContainTextAsync("alice");
+        await Expect(alice.MessageField).ToHaveValueAsync("");
+        await Expect(alice.MessageField).Not.ToHaveAttributeAsync("aria-invalid", "true");
+    });
+
+    // Distinct lines, easy to tell apart when one is cut, merged or missing: "line 07 quick brown fox".
+    private static string[] Numbered(int count, string tail) =>
+        [.. Enumerable.Range(1, count).Select(i => $"line {i.ToString("00", CultureInfo.InvariantCulture)} {tail}")];
 }
