@@ -104,6 +104,34 @@ public sealed class BrowserComposerTests(BrowserFixture fixture) : BrowserTest(f
         await Expect(alice.MessageField).Not.ToHaveAttributeAsync("aria-invalid", "true");
     });
 
+    [Fact]
+    public Task A_line_sent_while_the_page_is_cut_off_goes_out_once_when_it_is_back() => RunAsync(async () =>
+    {
+        var app = Own(await BridgeApp.StartEmbeddedAsync());
+        var alice = await OpenBrowserAsync(app, "alice");
+        var bob = await OpenBrowserAsync(app, "bob");
+        var connection = await PageConnection.RouteAsync(alice.Page);
+        await alice.JoinAsync("alice");
+        await bob.JoinAsync("bob");
+        await alice.TypeAndEnterAsync("before the cut");
+        await Expect(Line(bob.BroadcastLog, "before the cut")).ToContainTextAsync("alice");
+
+        var lost = alice.Page.GetByText("Lost the connection to the bridge");
+
+        await connection.CutAsync();
+        await Expect(lost).ToBeVisibleAsync();
+        await alice.TypeAndEnterAsync("sent while cut off");
+
+        // The browser holds it: the box is free for the next line, and nothing is lost.
+        await Expect(alice.MessageField).ToHaveValueAsync("");
+        connection.Restore();
+        await Expect(lost).ToBeHiddenAsync(new() { Timeout = 60_000 });
+        await alice.TypeAndEnterAsync("after the cut");
+
+        string[] expected = ["before the cut", "sent while cut off", "after the cut"];
+        await Expect(TextsFrom(bob.BroadcastLog, "alice")).ToHaveTextAsync(expected, new() { Timeout = 60_000 });
+    });
+
     // Distinct lines, easy to tell apart when one is cut, merged or missing: "line 07 quick brown fox".
     private static string[] Numbered(int count, string tail) =>
         [.. Enumerable.Range(1, count).Select(i => $"line {i.ToString("00", CultureInfo.InvariantCulture)} {tail}")];
