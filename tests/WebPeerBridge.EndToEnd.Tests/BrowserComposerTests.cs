@@ -132,6 +132,32 @@ public sealed class BrowserComposerTests(BrowserFixture fixture) : BrowserTest(f
         await Expect(TextsFrom(bob.BroadcastLog, "alice")).ToHaveTextAsync(expected, new() { Timeout = 60_000 });
     });
 
+    [Fact]
+    public Task While_the_page_is_cut_off_a_line_past_the_waiting_limit_stays_in_the_box() => RunAsync(async () =>
+    {
+        var app = Own(await BridgeApp.StartEmbeddedAsync(new Dictionary<string, string?> { ["Bridge:ComposerMaxWaitingLines"] = "2" }));
+        var alice = await OpenBrowserAsync(app, "alice");
+        var bob = await OpenBrowserAsync(app, "bob");
+        var connection = await PageConnection.RouteAsync(alice.Page);
+        await alice.JoinAsync("alice");
+        await bob.JoinAsync("bob");
+        var lost = alice.Page.GetByText("Lost the connection to the bridge");
+
+        await connection.CutAsync();
+        await Expect(lost).ToBeVisibleAsync();
+        await alice.TypeAndEnterAsync("first while away");
+        await alice.TypeAndEnterAsync("second while away");
+        await Expect(alice.MessageField).ToHaveValueAsync("");
+        await alice.TypeAndEnterAsync("one too many");
+
+        await Expect(alice.MessageField).ToHaveValueAsync("one too many");
+        connection.Restore();
+        await Expect(TextsFrom(bob.BroadcastLog, "alice")).ToHaveTextAsync(["first while away", "second while away"], new() { Timeout = 60_000 });
+        await Expect(alice.MessageField).ToHaveValueAsync("one too many");
+        await alice.MessageField.PressAsync("Enter");
+        await Expect(TextsFrom(bob.BroadcastLog, "alice")).ToHaveTextAsync(["first while away", "second while away", "one too many"]);
+    });
+
     // Distinct lines, easy to tell apart when one is cut, merged or missing: "line 07 quick brown fox".
     private static string[] Numbered(int count, string tail) =>
         [.. Enumerable.Range(1, count).Select(i => $"line {i.ToString("00", CultureInfo.InvariantCulture)} {tail}")];

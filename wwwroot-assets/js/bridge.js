@@ -28,7 +28,7 @@ export function timeZone() {
  * gets no answer (the circuit dropped and came back: Blazor neither fails nor answers such a call) is made again with the
  * same line number, which .NET carries out only once.
  */
-export function initComposer(root, dotNetRef, answerTimeoutMs) {
+export function initComposer(root, dotNetRef, answerTimeoutMs, maxWaitingLines) {
     if (!root || !dotNetRef) {
         return false;
     }
@@ -36,7 +36,9 @@ export function initComposer(root, dotNetRef, answerTimeoutMs) {
         return true;
     }
     // A slow direct message just answers later: asking again only re-attaches to it.
-    const state = { dotNetRef, answerTimeoutMs: answerTimeoutMs || 5000, queue: [], pumping: false, lastId: 0 };
+    const state = {
+        dotNetRef, answerTimeoutMs: answerTimeoutMs || 5000, maxWaitingLines: maxWaitingLines || 100, queue: [], pumping: false, lastId: 0,
+    };
     root.wpbComposer = state;
     root.addEventListener("keydown", (e) => {
         if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.target instanceof HTMLTextAreaElement) {
@@ -57,11 +59,11 @@ export function submitComposer(root) {
 
 function takeLine(root, box) {
     const line = box.value;
-    if (!line.trim()) {
-        return;
+    const state = root.wpbComposer;
+    if (!line.trim() || state.queue.length >= state.maxWaitingLines) {
+        return; // a full queue: the bridge is away for long; the text stays in the box
     }
     setBoxText(box, "");
-    const state = root.wpbComposer;
     state.queue.push({ id: ++state.lastId, text: line });
     pumpLines(root);
 }

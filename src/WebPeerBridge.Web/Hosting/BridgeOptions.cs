@@ -54,4 +54,8 @@ internal sealed class BridgeOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan ComposerAnswerTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Most lines a page holds while the bridge has not taken them yet; Enter then leaves the text in the box.</summary>
+    [Range(1, 10_000)]
+    public int ComposerMaxWaitingLines { get; set; } = 100;
 }
