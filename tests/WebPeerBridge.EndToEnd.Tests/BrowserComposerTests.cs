@@ -12,11 +12,7 @@ public sealed class BrowserComposerTests(BrowserFixture fixture) : BrowserTest(f
     [Fact]
     public Task Fifty_lines_typed_without_pause_arrive_whole_and_in_order_at_a_second_browser_and_a_terminal_peer() => RunAsync(async () =>
     {
-        var app = Own(await BridgeApp.StartEmbeddedAsync());
-        var alice = await OpenBrowserAsync(app, "alice");
-        var bob = await OpenBrowserAsync(app, "bob");
-        await alice.JoinAsync("alice");
-        await bob.JoinAsync("bob");
+        var (app, alice, bob, _) = await AliceAndBobAsync();
         var carol = StartTerminal(app, "carol");
         await carol.WaitForLineAsync("* joined as carol");
         await Expect(alice.Person("carol")).ToBeVisibleAsync();
@@ -38,11 +34,7 @@ public sealed class BrowserComposerTests(BrowserFixture fixture) : BrowserTest(f
     [Fact]
     public Task Close_typed_in_the_composer_asks_like_Leave_and_Stay_keeps_the_chat_going() => RunAsync(async () =>
     {
-        var app = Own(await BridgeApp.StartEmbeddedAsync());
-        var alice = await OpenBrowserAsync(app, "alice");
-        var bob = await OpenBrowserAsync(app, "bob");
-        await alice.JoinAsync("alice");
-        await bob.JoinAsync("bob");
+        var (_, alice, bob, _) = await AliceAndBobAsync();
         var leaveDialog = alice.Page.GetByRole(AriaRole.Dialog).Filter(new() { HasText = "Leave the chat?" });
 
         await alice.TypeAndEnterAsync("close");
@@ -64,11 +56,7 @@ public sealed class BrowserComposerTests(BrowserFixture fixture) : BrowserTest(f
     [Fact]
     public Task Lines_typed_without_pause_in_a_direct_conversation_arrive_whole_and_in_order() => RunAsync(async () =>
     {
-        var app = Own(await BridgeApp.StartEmbeddedAsync());
-        var alice = await OpenBrowserAsync(app, "alice");
-        var bob = await OpenBrowserAsync(app, "bob");
-        await alice.JoinAsync("alice");
-        await bob.JoinAsync("bob");
+        var (_, alice, bob, _) = await AliceAndBobAsync();
         await Expect(alice.Person("bob")).ToBeVisibleAsync();
         await alice.OpenDirectAsync("bob");
         var lines = Numbered(20, "just for bob");
@@ -84,11 +72,7 @@ public sealed class BrowserComposerTests(BrowserFixture fixture) : BrowserTest(f
     [Fact]
     public Task A_refused_line_comes_back_into_the_box_with_what_is_wrong() => RunAsync(async () =>
     {
-        var app = Own(await BridgeApp.StartEmbeddedAsync());
-        var alice = await OpenBrowserAsync(app, "alice");
-        var bob = await OpenBrowserAsync(app, "bob");
-        await alice.JoinAsync("alice");
-        await bob.JoinAsync("bob");
+        var (_, alice, bob, _) = await AliceAndBobAsync();
 
         await alice.TypeAndEnterAsync("conn:nohost");
 
@@ -107,18 +91,13 @@ public sealed class BrowserComposerTests(BrowserFixture fixture) : BrowserTest(f
     [Fact]
     public Task A_line_sent_while_the_page_is_cut_off_goes_out_once_when_it_is_back() => RunAsync(async () =>
     {
-        var app = Own(await BridgeApp.StartEmbeddedAsync());
-        var alice = await OpenBrowserAsync(app, "alice");
-        var bob = await OpenBrowserAsync(app, "bob");
-        var connection = await PageConnection.RouteAsync(alice.Page);
-        await alice.JoinAsync("alice");
-        await bob.JoinAsync("bob");
+        var (_, alice, bob, connection) = await AliceAndBobAsync(routeAlice: true);
         await alice.TypeAndEnterAsync("before the cut");
         await Expect(Line(bob.BroadcastLog, "before the cut")).ToContainTextAsync("alice");
 
         var lost = alice.Page.GetByText("Lost the connection to the bridge");
 
-        await connection.CutAsync();
+        await connection!.CutAsync();
         await Expect(lost).ToBeVisibleAsync();
         await alice.TypeAndEnterAsync("sent while cut off");
 
@@ -135,15 +114,11 @@ public sealed class BrowserComposerTests(BrowserFixture fixture) : BrowserTest(f
     [Fact]
     public Task While_the_page_is_cut_off_a_line_past_the_waiting_limit_stays_in_the_box() => RunAsync(async () =>
     {
-        var app = Own(await BridgeApp.StartEmbeddedAsync(new Dictionary<string, string?> { ["Bridge:ComposerMaxWaitingLines"] = "2" }));
-        var alice = await OpenBrowserAsync(app, "alice");
-        var bob = await OpenBrowserAsync(app, "bob");
-        var connection = await PageConnection.RouteAsync(alice.Page);
-        await alice.JoinAsync("alice");
-        await bob.JoinAsync("bob");
+        var (_, alice, bob, connection) = await AliceAndBobAsync(routeAlice: true,
+            new Dictionary<string, string?> { ["Bridge:ComposerMaxWaitingLines"] = "2" });
         var lost = alice.Page.GetByText("Lost the connection to the bridge");
 
-        await connection.CutAsync();
+        await connection!.CutAsync();
         await Expect(lost).ToBeVisibleAsync();
         await alice.TypeAndEnterAsync("first while away");
         await alice.TypeAndEnterAsync("second while away");
@@ -157,6 +132,19 @@ public sealed class BrowserComposerTests(BrowserFixture fixture) : BrowserTest(f
         await alice.MessageField.PressAsync("Enter");
         await Expect(TextsFrom(bob.BroadcastLog, "alice")).ToHaveTextAsync(["first while away", "second while away", "one too many"]);
     });
+
+    // The web app with alice and bob joined, each in a browser of their own; alice's circuit connection through the test if asked.
+    private async Task<(BridgeApp App, BrowserUser Alice, BrowserUser Bob, PageConnection? AliceConnection)> AliceAndBobAsync(
+        bool routeAlice = false, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var app = Own(await BridgeApp.StartEmbeddedAsync(settings));
+        var alice = await OpenBrowserAsync(app, "alice");
+        var bob = await OpenBrowserAsync(app, "bob");
+        var connection = routeAlice ? await PageConnection.RouteAsync(alice.Page) : null;
+        await alice.JoinAsync("alice");
+        await bob.JoinAsync("bob");
+        return (app, alice, bob, connection);
+    }
 
     // Distinct lines, easy to tell apart when one is cut, merged or missing: "line 07 quick brown fox".
     private static string[] Numbered(int count, string tail) =>
