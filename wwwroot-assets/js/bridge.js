@@ -107,9 +107,10 @@ async function submitLine(state, line) {
     }
 }
 
-// Puts unsent lines back in front of whatever was typed since.
+// Puts unsent lines back in front of whatever was typed since; into the composer shown now if this one went away.
 function restoreLines(root, lines) {
-    const box = root.querySelector("textarea");
+    const shown = root.isConnected ? root : document.querySelector(".wpb-composer");
+    const box = shown && shown.querySelector("textarea");
     if (box) {
         setBoxText(box, [...lines, box.value].filter((text) => text.length > 0).join("\n"));
     }
