@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
-using WebPeerBridge.Cli.Tests.Support;
 using WebPeerBridge.EndToEnd.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 using static WebPeerBridge.EndToEnd.Tests.Support.BrowserUser;
@@ -61,19 +59,6 @@ public sealed partial class TerminalPeerTests(BrowserFixture fixture) : BrowserT
         await Expect(Delivered(Line(alice.DirectLog("demo"), "is anybody out there?"))).ToBeVisibleAsync();
         await Expect(Line(alice.DirectLog("demo"), "echo: is anybody out there?")).ToContainTextAsync("demo");
     });
-
-    private TerminalProcess StartTerminal(BridgeApp app, string name, params string[] extra)
-    {
-        var terminal = Own(TerminalProcess.Start([
-            "--name", name,
-            "--server", $"127.0.0.1:{app.RendezvousPort.ToString(CultureInfo.InvariantCulture)}",
-            "--port-range", $"{BridgeApp.PeerPortMin}-{BridgeApp.PeerPortMax}",
-            "--bind", "127.0.0.1",
-            .. extra,
-        ]));
-        AddDiagnostics($"terminal-{name}", () => $"{string.Join('\n', terminal.Transcript)}\n--- stderr ---\n{terminal.Errors}");
-        return terminal;
-    }
 
     [GeneratedRegex(@"^\* joined as \w+ \((127\.0\.0\.1:\d+)\)")]
     private static partial Regex JoinedAt();

@@ -20,17 +20,106 @@ export function timeZone() {
     return { id, offsetMinutes: new Date().getTimezoneOffset() };
 }
 
-/** Enter sends, Shift+Enter makes a new line: stop Enter from inserting a newline (Blazor sees the key and sends). */
-export function initComposer(root) {
-    if (!root || root.dataset.wpbComposer) {
-        return;
+/**
+ * The composer's lines are taken here, in the browser, not from the value the server last heard: Enter (not Shift+Enter)
+ * takes the box's text as it is at that keystroke and empties the box at once, so a key typed next starts the next line.
+ * Lines go to .NET one after another (each waits for the one before), so they arrive whole and in the order typed.
+ * A line that is refused goes back into the box, with the lines typed after it, so nothing typed is lost. A call that
+ * gets no answer (the circuit dropped and came back: Blazor neither fails nor answers such a call) is made again with the
+ * same line number, which .NET carries out only once.
+ */
+export function initComposer(root, dotNetRef, answerTimeoutMs, maxWaitingLines) {
+    if (!root || !dotNetRef) {
+        return false;
     }
-    root.dataset.wpbComposer = "1";
+    if (root.wpbComposer) {
+        return true;
+    }
+    // A slow direct message just answers later: asking again only re-attaches to it.
+    const state = {
+        dotNetRef, answerTimeoutMs: answerTimeoutMs || 5000, maxWaitingLines: maxWaitingLines || 100, queue: [], pumping: false, lastId: 0,
+    };
+    root.wpbComposer = state;
     root.addEventListener("keydown", (e) => {
         if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.target instanceof HTMLTextAreaElement) {
             e.preventDefault();
+            takeLine(root, e.target);
         }
     }, true);
+    return true;
+}
+
+/** The Send button: takes the box's text like Enter does. */
+export function submitComposer(root) {
+    const box = root && root.querySelector("textarea");
+    if (box && root.wpbComposer) {
+        takeLine(root, box);
+    }
+}
+
+function takeLine(root, box) {
+    const line = box.value;
+    const state = root.wpbComposer;
+    if (!line.trim() || state.queue.length >= state.maxWaitingLines) {
+        return; // a full queue: the bridge is away for long; the text stays in the box
+    }
+    setBoxText(box, "");
+    state.queue.push({ id: ++state.lastId, text: line });
+    pumpLines(root);
+}
+
+async function pumpLines(root) {
+    const state = root.wpbComposer;
+    if (state.pumping) {
+        return;
+    }
+    state.pumping = true;
+    try {
+        while (state.queue.length > 0) {
+            if (!await submitLine(state, state.queue[0])) {
+                restoreLines(root, state.queue.splice(0).map((line) => line.text));
+                return;
+            }
+            state.queue.shift();
+        }
+    } finally {
+        state.pumping = false;
+    }
+}
+
+// True when .NET took the line, false when it refused it or is gone for good (an error: the text goes back).
+async function submitLine(state, line) {
+    for (;;) {
+        let timer;
+        const noAnswer = new Promise((resolve) => {
+            timer = setTimeout(() => resolve(null), state.answerTimeoutMs);
+        });
+        try {
+            const answer = await Promise.race([state.dotNetRef.invokeMethodAsync("SubmitLineAsync", line.id, line.text), noAnswer]);
+            if (answer !== null) {
+                return answer === true;
+            }
+        } catch {
+            return false;
+        } finally {
+            clearTimeout(timer);
+        }
+    }
+}
+
+// Puts unsent lines back in front of whatever was typed since; into the composer shown now if this one went away.
+function restoreLines(root, lines) {
+    const shown = root.isConnected ? root : document.querySelector(".wpb-composer");
+    const box = shown && shown.querySelector("textarea");
+    if (box) {
+        setBoxText(box, [...lines, box.value].filter((text) => text.length > 0).join("\n"));
+    }
+}
+
+// Tells Blazor, the way typing does, so the server's copy (the draft, the Send button) follows the box.
+function setBoxText(box, text) {
+    box.value = text;
+    box.dispatchEvent(new Event("input", { bubbles: true }));
 }
 
 /** Keeps a message log scrolled to the newest line while the reader is at the bottom; offers a jump button otherwise. */

@@ -15,7 +15,13 @@ internal sealed class BridgeJs(IJSRuntime js) : IAsyncDisposable
 
     public async Task<BrowserZone?> GetTimeZoneAsync() => await CallAsync<BrowserZone>("timeZone");
 
-    public Task InitComposerAsync(ElementReference root) => RunAsync("initComposer", root);
+    /// <summary>Lets the browser take the composer's lines (see bridge.js); false when it cannot, and the server takes them.</summary>
+    public async Task<bool> InitComposerAsync<T>(ElementReference root, DotNetObjectReference<T> target, TimeSpan answerTimeout, int maxWaitingLines)
+        where T : class =>
+        await CallAsync<bool?>("initComposer", root, target, (int)answerTimeout.TotalMilliseconds, maxWaitingLines) ?? false;
+
+    /// <summary>Has the browser take the composer's text as Enter does (the Send button).</summary>
+    public Task SubmitComposerAsync(ElementReference root) => RunAsync("submitComposer", root);
 
     public Task FollowLogAsync(ElementReference log, ElementReference jumpButton) => RunAsync("followLog", log, jumpButton);
 

@@ -57,4 +57,15 @@ internal sealed class BridgeOptions
     /// <summary>Longest a join may take before the join screen gives up.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan JoinTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// How long the browser waits for the bridge to take a line typed in the composer before it hands the same line over
+    /// again (carried out once): an answer lost while the circuit reconnected does not stall the lines typed after it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan ComposerAnswerTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Most lines a page holds while the bridge has not taken them yet; Enter then leaves the text in the box.</summary>
+    [Range(1, 10_000)]
+    public int ComposerMaxWaitingLines { get; set; } = 100;
 }

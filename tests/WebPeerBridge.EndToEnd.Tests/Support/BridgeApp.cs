@@ -33,16 +33,17 @@ public sealed class BridgeApp : WebApplicationFactory<Program>
     /// <summary>The port of the rendezvous server the agents use (the embedded one, or the external one given).</summary>
     public int RendezvousPort { get; private set; }
 
-    /// <summary>Starts the app with its own rendezvous server.</summary>
-    public static Task<BridgeApp> StartEmbeddedAsync()
+    /// <summary>Starts the app with its own rendezvous server, and any <paramref name="settings"/> of the test's own.</summary>
+    public static Task<BridgeApp> StartEmbeddedAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
         var history = TempFiles.NewHistoryPath();
-        return StartAsync(new()
+        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Rendezvous:Port"] = "0",
             ["Rendezvous:BindAddress"] = "127.0.0.1",
             ["Rendezvous:HistoryPath"] = history,
-        }, history);
+        };
+        return StartAsync(all, history);
     }
 
     /// <summary>Starts the app with agents that use the rendezvous server at 127.0.0.1:<paramref name="port"/>.</summary>

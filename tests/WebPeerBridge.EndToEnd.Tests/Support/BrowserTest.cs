@@ -1,4 +1,6 @@
+using System.Globalization;
 using Microsoft.Playwright;
+using WebPeerBridge.Cli.Tests.Support;
 
 namespace WebPeerBridge.EndToEnd.Tests.Support;
 
@@ -21,6 +23,20 @@ public abstract class BrowserTest(BrowserFixture fixture) : IAsyncDisposable
         var user = await BrowserUser.OpenAsync(Browser, app.BaseUrl, label);
         _users.Add(user);
         return user;
+    }
+
+    /// <summary>Starts a terminal peer named <paramref name="name"/> on <paramref name="app"/>'s rendezvous server; its transcript goes into the failure report.</summary>
+    protected TerminalProcess StartTerminal(BridgeApp app, string name, params string[] extra)
+    {
+        var terminal = Own(TerminalProcess.Start([
+            "--name", name,
+            "--server", $"127.0.0.1:{app.RendezvousPort.ToString(CultureInfo.InvariantCulture)}",
+            "--port-range", $"{BridgeApp.PeerPortMin}-{BridgeApp.PeerPortMax}",
+            "--bind", "127.0.0.1",
+            .. extra,
+        ]));
+        AddDiagnostics($"terminal-{name}", () => $"{string.Join('\n', terminal.Transcript)}\n--- stderr ---\n{terminal.Errors}");
+        return terminal;
     }
 
     /// <summary>Disposes <paramref name="resource"/> when the test ends, after the browsers.</summary>

@@ -89,6 +89,35 @@ public sealed partial class BrowserUser
         await Expect(MessageField).ToHaveValueAsync("");
     }
 
+    /// <summary>
+    /// Types each of <paramref name="lines"/> into the composer key by key and ends it with Enter, with no pause between
+    /// lines and 0 to 10 ms between keys: someone typing flat out.
+    /// </summary>
+    public async Task TypeLinesFastAsync(IReadOnlyList<string> lines)
+    {
+        await MessageField.FocusAsync();
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var delay = i % 11;
+            await Page.Keyboard.TypeAsync(lines[i], new KeyboardTypeOptions { Delay = delay });
+            await Page.Keyboard.PressAsync("Enter", new KeyboardPressOptions { Delay = delay });
+        }
+    }
+
+    /// <summary>Types <paramref name="text"/> into the composer key by key and presses Enter.</summary>
+    public async Task TypeAndEnterAsync(string text)
+    {
+        await MessageField.FocusAsync();
+        await Page.Keyboard.TypeAsync(text);
+        await Page.Keyboard.PressAsync("Enter");
+    }
+
+    /// <summary>The texts of the lines <paramref name="from"/> wrote, as shown in <paramref name="log"/>, in order.</summary>
+    public static ILocator TextsFrom(ILocator log, string from) =>
+        log.Locator("[data-message-id]")
+            .Filter(new() { Has = log.Page.Locator(".wpb-from").GetByText(from, new() { Exact = true }) })
+            .Locator(".wpb-text");
+
     /// <summary>Opens the direct conversation with <paramref name="peer"/> from the list of people.</summary>
     public async Task OpenDirectAsync(string peer)
     {

@@ -1,5 +1,6 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
 using WebPeerBridge.Peer;
 using WebPeerBridge.Web.Components.Chat;
@@ -143,8 +144,11 @@ public sealed class ChatShellTests
         chat.Js.VerifyInvoke("setTheme");
     }
 
-    [Fact]
-    public async Task Leave_asks_first_and_then_ends_the_agent()
+    [Theory]
+    [InlineData(LeaveButton)]
+    [InlineData("close")]
+    [InlineData("/quit")]
+    public async Task Leave_asks_first_and_then_ends_the_agent(string how)
     {
         await using var chat = await ChatHarness.StartAsync(Ct);
         var bob = await chat.Network.JoinPersonAsync("bob", Ct);
@@ -153,7 +157,7 @@ public sealed class ChatShellTests
         var cut = chat.Render<ChatShell>(p => p.Add(x => x.Agent, alice));
         var left = Signals.NoticeAsync(bob, n => n.Kind == NoticeKind.Left && n.PeerName == "alice", Ct);
 
-        var asking = cut.ClickAsync("Leave");
+        var asking = await AskToLeaveAsync(cut, how);
         chat.Dialogs.WaitForAssertion(() => Assert.Contains("Leave the chat?", chat.Dialogs.Markup, StringComparison.Ordinal), TestNetwork.Timeout);
         Assert.NotNull(chat.Session.Agent);
         await chat.Dialogs.ClickAsync("Leave");
@@ -161,6 +165,50 @@ public sealed class ChatShellTests
 
         await left;
         Assert.Null(chat.Session.Agent);
+    }
+
+    [Theory]
+    [InlineData(LeaveButton)]
+    [InlineData("close")]
+    public async Task Stay_in_the_Leave_question_keeps_me_in_the_chat(string how)
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var bob = await chat.Network.JoinPersonAsync("bob", Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        await Signals.UntilAsync(bob, () => bob.Peers.Any(p => p.Name == "alice"), Ct);
+        var cut = chat.Render<ChatShell>(p => p.Add(x => x.Agent, alice));
+
+        var asking = await AskToLeaveAsync(cut, how);
+        chat.Dialogs.WaitForAssertion(() => Assert.Contains("Leave the chat?", chat.Dialogs.Markup, StringComparison.Ordinal), TestNetwork.Timeout);
+        await chat.Dialogs.ClickAsync("Stay");
+        await asking;
+
+        chat.Dialogs.WaitForAssertion(() => Assert.DoesNotContain("Leave the chat?", chat.Dialogs.Markup, StringComparison.Ordinal), TestNetwork.Timeout);
+        Assert.Same(alice, chat.Session.Agent);
+        Assert.Equal("", cut.FindByLabel("Message").GetAttribute("value") ?? "");
+        Assert.DoesNotContain(alice.Broadcast.Snapshot(), m => m.IsOwn);
+
+        // Still in: the next line reaches bob, who by then would have seen alice leave.
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("still here"));
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(Enter));
+        await Signals.UntilAsync(bob.Broadcast, () => bob.Broadcast.Snapshot().Any(m => m is { From: "alice", Text: "still here" }), Ct);
+        Assert.Contains(bob.Peers, p => p.Name == "alice");
+    }
+
+    private const string LeaveButton = "the Leave button";
+
+    private static readonly KeyboardEventArgs Enter = new() { Key = "Enter", Code = "Enter" };
+
+    // Asks the way a person does: the app bar's Leave button, or the seed's close (or /quit) typed in the composer.
+    private static async Task<Task> AskToLeaveAsync(IRenderedComponent<ChatShell> cut, string how)
+    {
+        if (how == LeaveButton)
+        {
+            return cut.ClickAsync("Leave");
+        }
+
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync(how));
+        return cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(Enter));
     }
 
     [Fact]

@@ -190,4 +190,114 @@ public sealed class ComposerTests
         await cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(down));
         Assert.Equal("", Shown());
     }
+
+    [Fact]
+    public async Task A_line_the_browser_took_is_sent_and_the_text_typed_after_it_stays_in_the_box()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var bob = await chat.Network.JoinPersonAsync("bob", Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        var cut = RenderTakenByTheBrowser(chat, alice);
+
+        // The browser emptied the box at Enter and the next keys came in before the line reached the server.
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("the next li"));
+        var accepted = await cut.InvokeAsync(() => cut.Instance.SubmitLineAsync(1, "the first line"));
+
+        Assert.True(accepted);
+        await Signals.UntilAsync(bob.Broadcast, () => bob.Broadcast.Snapshot().Any(m => m is { From: "alice", Text: "the first line" }), Ct);
+        Assert.Equal("the next li", cut.FindByLabel("Message").GetAttribute("value"));
+        Assert.Equal("the next li", chat.Session.Session.GetDraft(Conversation.BroadcastKey));
+    }
+
+    [Fact]
+    public async Task Lines_the_browser_hands_over_one_after_another_arrive_in_that_order()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var bob = await chat.Network.JoinPersonAsync("bob", Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        var cut = RenderTakenByTheBrowser(chat, alice);
+        var lines = Enumerable.Range(1, 20).Select(i => $"line {i:00}").ToList();
+
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var (id, line) = (i + 1, lines[i]);
+            Assert.True(await cut.InvokeAsync(() => cut.Instance.SubmitLineAsync(id, line)));
+        }
+
+        await Signals.UntilAsync(bob.Broadcast, () => bob.Broadcast.Snapshot().Count(m => m.From == "alice") == lines.Count, Ct);
+        Assert.Equal(lines, bob.Broadcast.Snapshot().Where(m => m.From == "alice").Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task A_line_the_browser_hands_over_again_after_a_lost_answer_is_sent_once()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var bob = await chat.Network.JoinPersonAsync("bob", Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        var cut = RenderTakenByTheBrowser(chat, alice);
+
+        Assert.True(await cut.InvokeAsync(() => cut.Instance.SubmitLineAsync(1, "said once")));
+        Assert.True(await cut.InvokeAsync(() => cut.Instance.SubmitLineAsync(1, "said once")));
+        Assert.True(await cut.InvokeAsync(() => cut.Instance.SubmitLineAsync(2, "and then this")));
+
+        // The line after it came through the same link: a second copy would have arrived before it.
+        await Signals.UntilAsync(bob.Broadcast, () => bob.Broadcast.Snapshot().Any(m => m is { From: "alice", Text: "and then this" }), Ct);
+        Assert.Equal(["said once", "and then this"], bob.Broadcast.Snapshot().Where(m => m.From == "alice").Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task Enter_does_not_send_again_what_the_browser_already_took()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        var cut = RenderTakenByTheBrowser(chat, alice);
+
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("once"));
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(Enter));
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync(""));
+        Assert.True(await cut.InvokeAsync(() => cut.Instance.SubmitLineAsync(1, "once")));
+
+        Assert.Single(alice.Broadcast.Snapshot(), m => m is { IsOwn: true, Text: "once" });
+    }
+
+    [Fact]
+    public async Task The_Send_button_has_the_browser_take_the_line()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        var cut = RenderTakenByTheBrowser(chat, alice);
+
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("by button"));
+        await cut.ClickAsync("Send");
+
+        chat.Js.VerifyInvoke("submitComposer");
+        Assert.DoesNotContain(alice.Broadcast.Snapshot(), m => m.IsOwn);
+    }
+
+    [Fact]
+    public async Task A_refused_line_from_the_browser_is_handed_back_and_its_error_stays_while_it_is_in_the_box()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        var cut = RenderTakenByTheBrowser(chat, alice);
+
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync(""));
+        var accepted = await cut.InvokeAsync(() => cut.Instance.SubmitLineAsync(1, "conn:nohost"));
+        // The browser puts it back, as typing would.
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("conn:nohost"));
+
+        Assert.False(accepted);
+        Assert.Equal("true", cut.FindByLabel("Message").GetAttribute("aria-invalid"));
+        Assert.Contains("Use conn:<host>:<port>", cut.Find(".wpb-composer").TextContent, StringComparison.Ordinal);
+
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("conn:nohost:1"));
+        Assert.NotEqual("true", cut.FindByLabel("Message").GetAttribute("aria-invalid"));
+    }
+
+    // The composer as it runs in a browser where bridge.js loaded: the browser takes the lines from the box.
+    private static IRenderedComponent<Composer> RenderTakenByTheBrowser(ChatHarness chat, WebPeerBridge.Peer.PeerAgent agent)
+    {
+        chat.Js.Setup<bool?>("initComposer", _ => true).SetResult(true);
+        return chat.Render<Composer>(p => p.Add(x => x.Agent, agent).Add(x => x.ConversationKey, Conversation.BroadcastKey));
+    }
 }

@@ -67,6 +67,7 @@ internal sealed class ChatHarness : IAsyncDisposable
             options.SnackbarConfiguration.HideTransitionDuration = 0;
         });
         context.Services.AddSingleton(network.Registry);
+        context.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(network.Options));
         context.Services.AddSingleton(TimeProvider.System);
         context.Services.AddScoped<CurrentSession>();
         context.Services.AddScoped<ThemeState>();
