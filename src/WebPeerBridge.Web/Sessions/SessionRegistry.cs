@@ -335,7 +335,11 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
         try
         {
             await _store!.SaveAllAsync(stored, CancellationToken.None).ConfigureAwait(false);
-            LogSaved(stored.Count, _store.FilePath);
+            if (waitForJoins)
+            {
+                // Once, at the stop; the periodic saves stay out of the log.
+                LogSaved(stored.Count, _store.FilePath);
+            }
         }
         catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
         {
