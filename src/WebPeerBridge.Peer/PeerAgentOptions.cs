@@ -65,6 +65,25 @@ public sealed class PeerAgentOptions
     /// </summary>
     public bool RestrictUnlistedDials { get; set; }
 
+    /// <summary>Connections to the peer listener that have sent nothing yet (a classic client sends only when its user types); more are closed at once.</summary>
+    [Range(1, 100_000)]
+    public int MaxSilentLinks { get; set; } = 64;
+
+    /// <summary>Direct links the agent keeps at once; an incoming one beyond gets <c>too_many</c> and is closed.</summary>
+    [Range(1, 100_000)]
+    public int MaxLinks { get; set; } = 256;
+
+    /// <summary>
+    /// Incoming direct links from one IP address at once; more get <c>too_many</c>. A person has one link with each
+    /// peer, so even a bridge with a room of agents behind one address rarely needs more than a few dozen.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxLinksPerAddress { get; set; } = 32;
+
+    /// <summary>A v1 link with nothing sent or received for this long (and nothing waiting for its ack) is closed; the next message opens one again.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan LinkIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Time a direct link has for its TLS handshake and for each side's hello.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00")]
     public TimeSpan HelloTimeout { get; set; } = ProtocolLimits.HelloTimeout;

@@ -29,6 +29,12 @@ internal abstract class DirectLink(string peerName, string dialerName, bool isOu
     /// </summary>
     public virtual bool IsVerified => false;
 
+    /// <summary>
+    /// How long nothing went either way on this link while nothing waited for an ack; <see cref="TimeSpan.Zero"/> for
+    /// a link that is never closed for being idle (a seed link: its client cannot dial again by itself).
+    /// </summary>
+    public virtual TimeSpan IdleFor => TimeSpan.Zero;
+
     /// <summary>The peer acknowledges each message (v1); a seed client does not.</summary>
     public abstract bool GivesReceipts { get; }
 

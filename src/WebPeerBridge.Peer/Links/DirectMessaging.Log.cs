@@ -17,6 +17,9 @@ internal sealed partial class DirectMessaging
     [LoggerMessage(4, LogLevel.Information, "Dialing {Target} failed: {Error}")]
     private partial void LogDialFailed(string target, string error);
 
+    [LoggerMessage(6, LogLevel.Warning, "Refused a direct link from {Remote}: {Reason} (further refusals from this address are not logged for a while)")]
+    private partial void LogTooMany(string remote, string reason);
+
     [LoggerMessage(5, LogLevel.Information, "Hello from {Remote} failed: {Message}")]
     private partial void LogHandshakeFailed(string remote, string message);
 }

@@ -5,6 +5,7 @@ using WebPeerBridge.Peer.Identity;
 using WebPeerBridge.Peer.Notices;
 using WebPeerBridge.Peer.Presence;
 using WebPeerBridge.Peer.Transport;
+using WebPeerBridge.Protocol;
 using WebPeerBridge.Protocol.Frames;
 
 namespace WebPeerBridge.Peer.Links;
@@ -35,6 +36,8 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
     private readonly LinkRegistry _registry = new();
     private readonly LinkTls _tls;
     private readonly LinkVerifier _verifier;
+    private readonly OncePerAddress _logLimitOnce;
+    private readonly ITimer _idleSweep;
     private readonly ConcurrentDictionary<long, Task> _work = new();
     private readonly CancellationTokenSource _stopping = new();
     private long _nextWork;
@@ -54,6 +57,10 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
         _tls = new LinkTls(identity, options.MaxPeerFrameBytes, options.HelloTimeout, time);
         _verifier = new LinkVerifier(directory, options, time, loggerFactory.CreateLogger<LinkVerifier>());
         Delivery = new DirectDelivery(options, conversations, directory, ids, _registry, ConnectToPeerAsync, changed, time);
+        _logLimitOnce = new OncePerAddress(options.RefusalLogInterval, time);
+        // A link idle for between one and one and a half timeouts is closed.
+        var sweep = options.LinkIdleTimeout / 2;
+        _idleSweep = time.CreateTimer(_ => CloseIdleLinks(), null, sweep, sweep);
     }
 
     /// <summary>Sending and receiving on the links.</summary>
@@ -154,6 +161,7 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
     /// <summary>Says bye on every link and closes them; no new links afterwards.</summary>
     public async Task CloseAllAsync()
     {
+        await _idleSweep.DisposeAsync().ConfigureAwait(false);
         var links = _registry.Close();
         try
         {
@@ -183,6 +191,21 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
     /// <summary>The listener's handler for a TLS or plain v1 connection: the hellos, checked against the directory.</summary>
     public async Task AcceptAsync(FrameConnection connection, CancellationToken cancellationToken)
     {
+        if (TooMany(connection.RemoteEndPoint.Address) is { } limit)
+        {
+            try
+            {
+                await connection.SendAsync(new ErrorFrame(ErrorCodes.TooMany, limit), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                // Gone already.
+            }
+
+            await connection.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+
         string? name = null;
         try
         {
@@ -217,6 +240,13 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
     {
         _ = cancellationToken;
         var remote = connection.RemoteEndPoint;
+        if (TooMany(remote.Address) is not null)
+        {
+            // A classic client shows whatever it reads as a message: it gets no error text, only the close.
+            await connection.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+
         var candidates = _directory.Peers
             .Where(p => p.Protocol == PeerProtocols.Seed && string.Equals(p.Host, remote.Address.ToString(), StringComparison.OrdinalIgnoreCase))
             .ToList();
@@ -265,6 +295,44 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
         }
 
         _changed.Notify();
+    }
+
+    /// <summary>Why one more incoming link from <paramref name="address"/> is refused, or null when it is welcome.</summary>
+    private string? TooMany(System.Net.IPAddress address)
+    {
+        string? reason = null;
+        if (_registry.LiveCount >= _options.MaxLinks)
+        {
+            reason = $"This peer has {_options.MaxLinks} direct links open, its limit; try again later.";
+        }
+        else if (_registry.IncomingFrom(address) >= _options.MaxLinksPerAddress)
+        {
+            reason = $"{_options.MaxLinksPerAddress} direct links from your address are open here, the limit per address.";
+        }
+
+        if (reason is not null && _logLimitOnce.ShouldLog(address))
+        {
+            LogTooMany(address.ToString(), reason);
+        }
+
+        return reason;
+    }
+
+    /// <summary>Closes the v1 links idle for longer than <see cref="PeerAgentOptions.LinkIdleTimeout"/>; the next message dials again.</summary>
+    private void CloseIdleLinks()
+    {
+        foreach (var link in _registry.OpenLinks)
+        {
+            if (link.IdleFor >= _options.LinkIdleTimeout)
+            {
+                _ = Track(async () =>
+                {
+                    await link.CloseAsync($"Idle for {_options.LinkIdleTimeout.TotalMinutes:0.#} min; the next message opens it again.", sayBye: true)
+                        .ConfigureAwait(false);
+                    return true;
+                });
+            }
+        }
     }
 
     private SeedLink NewSeedLink(FrameConnection connection, string name, string dialerName, bool isOutgoing) =>

@@ -53,6 +53,24 @@ internal sealed class LinkRegistry
         }
     }
 
+    /// <summary>Incoming links with a socket from <paramref name="address"/>.</summary>
+    public int IncomingFrom(System.Net.IPAddress address)
+    {
+        lock (_gate)
+        {
+            var count = 0;
+            foreach (var link in _live)
+            {
+                if (!link.IsOutgoing && link.RemoteEndPoint.Address.Equals(address))
+                {
+                    count++;
+                }
+            }
+
+            return count;
+        }
+    }
+
     /// <summary>Links with a socket, open or closing (for tests: exactly one per pair once things settle).</summary>
     public int LiveCount
     {

@@ -14,12 +14,8 @@ namespace WebPeerBridge.Peer.Links;
 /// </summary>
 internal sealed partial class LinkVerifier(PeerDirectory directory, PeerAgentOptions options, TimeProvider time, ILogger logger)
 {
-    /// <summary>Addresses whose refusals are remembered for the log; more are forgotten, oldest first.</summary>
-    private const int MaxRememberedAddresses = 1024;
-
     private readonly ILogger _logger = logger;
-    private readonly Lock _gate = new();
-    private readonly Dictionary<IPAddress, long> _lastLogged = [];
+    private readonly OncePerAddress _logOnce = new(options.RefusalLogInterval, time);
 
     /// <summary>Null when the directory vouches for <paramref name="name"/> on this link; else the refusal to send.</summary>
     public async Task<ErrorFrame?> VerifyAsync(string name, string? presentedKey, IPEndPoint remote, CancellationToken cancellationToken)
@@ -63,40 +59,12 @@ internal sealed partial class LinkVerifier(PeerDirectory directory, PeerAgentOpt
 
     private ErrorFrame Refuse(IPEndPoint remote, string name, string reason)
     {
-        if (ShouldLog(remote.Address))
+        if (_logOnce.ShouldLog(remote.Address))
         {
             LogRefused(remote.ToString(), name, reason);
         }
 
         return new ErrorFrame(ErrorCodes.Unverified, reason);
-    }
-
-    private bool ShouldLog(IPAddress address)
-    {
-        var now = time.GetTimestamp();
-        lock (_gate)
-        {
-            if (_lastLogged.TryGetValue(address, out var last) && time.GetElapsedTime(last, now) < options.RefusalLogInterval)
-            {
-                return false;
-            }
-
-            if (_lastLogged.Count >= MaxRememberedAddresses)
-            {
-                foreach (var stale in _lastLogged.Where(e => time.GetElapsedTime(e.Value, now) >= options.RefusalLogInterval).Select(e => e.Key).ToList())
-                {
-                    _lastLogged.Remove(stale);
-                }
-
-                if (_lastLogged.Count >= MaxRememberedAddresses)
-                {
-                    _lastLogged.Clear();
-                }
-            }
-
-            _lastLogged[address] = now;
-            return true;
-        }
     }
 
     [LoggerMessage(1, LogLevel.Warning, "Refused a direct link from {Remote} as '{Name}': {Reason} (further refusals from this address are not logged for a while)")]

@@ -41,6 +41,24 @@ internal sealed partial class PeerLink : DirectLink
 
     public override bool IsVerified => _connection.PeerKey is not null;
 
+    public override TimeSpan IdleFor
+    {
+        get
+        {
+            lock (_gate)
+            {
+                if (_pending.Count > 0 || _closed)
+                {
+                    return TimeSpan.Zero;
+                }
+            }
+
+            var received = _connection.SinceLastReceived;
+            var sent = _connection.SinceLastSent;
+            return received < sent ? received : sent;
+        }
+    }
+
     public override async Task<bool> SendAsync(string id, string text, DateTimeOffset at, CancellationToken cancellationToken)
     {
         lock (_gate)

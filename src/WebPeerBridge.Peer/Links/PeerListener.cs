@@ -14,9 +14,6 @@ namespace WebPeerBridge.Peer.Links;
 /// </summary>
 internal sealed partial class PeerListener : IAsyncDisposable
 {
-    /// <summary>Connections that have sent nothing yet; more are closed at once.</summary>
-    public const int MaxSilentConnections = 64;
-
     private readonly Socket _socket;
     private readonly PeerAgentOptions _options;
     private readonly TimeProvider _time;
@@ -157,7 +154,7 @@ internal sealed partial class PeerListener : IAsyncDisposable
             }
 
             SocketTuning.Apply(socket);
-            if (Interlocked.Increment(ref _silent) > MaxSilentConnections)
+            if (Interlocked.Increment(ref _silent) > _options.MaxSilentLinks)
             {
                 Interlocked.Decrement(ref _silent);
                 LogTooManySilent(Describe(socket));

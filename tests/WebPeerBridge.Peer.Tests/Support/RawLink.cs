@@ -27,10 +27,15 @@ public sealed class RawLink : IAsyncDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>Dials the agent's listener in plain text.</summary>
-    public static async Task<RawLink> DialPlainAsync(int port)
+    /// <summary>Dials the agent's listener in plain text, from <paramref name="from"/> (a loopback address) when given.</summary>
+    public static async Task<RawLink> DialPlainAsync(int port, string? from = null)
     {
-        var client = new TcpClient();
+        var client = new TcpClient(AddressFamily.InterNetwork);
+        if (from is not null)
+        {
+            client.Client.Bind(new IPEndPoint(IPAddress.Parse(from), 0));
+        }
+
         await client.ConnectAsync(IPAddress.Loopback, port, Ct);
         return new RawLink(client, client.GetStream());
     }
