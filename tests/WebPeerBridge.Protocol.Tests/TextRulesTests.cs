@@ -178,6 +178,8 @@ public class TextRulesTests
     [InlineData("abcdefghijklmnopqrstuvwxyz012345")]
     [InlineData("名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名")]
     [InlineData("𝒜𝒷𝒸")]
+    [InlineData("Zoe\u0308")] // a decomposed ë: marks belong to the letter before them
+    [InlineData("राहुल")]
     public void Letters_and_digits_of_any_script_dots_underscores_and_dashes_are_a_valid_name(string name)
     {
         var result = TextRules.ValidateName(name);
@@ -202,7 +204,8 @@ public class TextRulesTests
     [InlineData("a;peer_port=1")]
     [InlineData("<b>")]
     [InlineData("a\u200bb")]
-    [InlineData("Zoe\u0308")]
+    [InlineData("\u0308Zoe")] // a mark with no letter before it
+    [InlineData("a_\u0308")]
     [InlineData("Ⅻ")]
     [InlineData("½")]
     [InlineData("\\ud83d")]
@@ -250,7 +253,8 @@ public class TextRulesTests
     [InlineData("  padded  ", "padded")]
     [InlineData("two  spaces", "two__spaces")]
     [InlineData("tab\there", "tab_here")]
-    [InlineData("名前 Ωμέγα", "名前_Ωμέγα")]
+    [InlineData("名前 Ωμέγα", "名前_")]
+    [InlineData("p\u0430yp\u0430l", "pypl")]
     [InlineData("hi👋there", "hithere")]
     [InlineData("a\u0000b", "ab")]
     public void AdaptName_turns_any_text_into_a_valid_name(string? raw, string expected)

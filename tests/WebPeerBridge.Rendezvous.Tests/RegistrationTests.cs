@@ -93,7 +93,11 @@ public sealed class RegistrationTests
     [InlineData("alice")]
     [InlineData("Alice")]
     [InlineData("ALICE")]
-    public async Task A_name_online_is_refused_with_name_taken_ignoring_case_and_the_refused_client_is_closed(string name)
+    [InlineData("\u0430lice")] // Cyrillic а
+    [InlineData("ａｌｉｃｅ")] // full width
+    [InlineData("𝐚𝐥𝐢𝐜𝐞")] // mathematical bold
+    [InlineData("al\u0131ce")] // dotless ı
+    public async Task A_name_online_is_refused_with_name_taken_ignoring_case_and_lookalikes_and_the_refused_client_is_closed(string name)
     {
         await using var server = await TestServer.StartAsync(Ct);
         var (alice, _) = await server.JoinAsync("alice", 40001, Ct);
@@ -109,6 +113,25 @@ public sealed class RegistrationTests
         await TestServer.AssertBroadcastFlowsAsync(alice, bob, Ct);
         await TestServer.AssertBroadcastFlowsAsync(bob, alice, Ct);
         Assert.Equal(2, server.Server.OnlineCount);
+    }
+
+    [Theory]
+    [InlineData("p\u0430ypal")] // Latin with a Cyrillic а
+    [InlineData("\u03b1lpha")] // Latin with a Greek α
+    public async Task A_name_that_mixes_scripts_is_invalid_name_while_one_script_names_of_any_script_join(string mixed)
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        var client = await server.ConnectAsync(Ct);
+
+        await client.SendAsync(new Hello(Hello.CurrentVersion, mixed, 40009), Ct);
+
+        await client.NextErrorAsync(ErrorCodes.InvalidName, Ct);
+        await client.WaitForCloseAsync(Ct);
+        foreach (var name in new[] { "Наташа", "Ελένη", "राहुल", "山田たろう", "tanaka田中" })
+        {
+            var (_, welcome) = await server.JoinAsync(name, 40010, Ct);
+            Assert.Equal(name, welcome.You.Name);
+        }
     }
 
     [Fact]

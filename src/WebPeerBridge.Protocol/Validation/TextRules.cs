@@ -40,20 +40,29 @@ public static class TextRules
         }
 
         var length = 0;
+        var afterLetter = false;
         foreach (var rune in name.EnumerateRunes())
         {
             length++;
-            if (!IsNameRune(rune))
+            // Combining marks belong to the letter before them (Devanagari राहुल, a decomposed é).
+            var isMark = afterLetter && IsMark(rune);
+            if (!isMark && !IsNameRune(rune))
             {
                 return ValidationResult.Fail(ErrorCodes.InvalidName,
                     "A name may contain only letters, digits, '.', '_' and '-'.");
             }
+
+            afterLetter = isMark || Rune.IsLetter(rune);
         }
 
         // A lone surrogate enumerates as U+FFFD, which is no letter: it was refused above.
-        return length > maxLength
-            ? ValidationResult.Fail(ErrorCodes.InvalidName, $"A name has at most {maxLength} characters.")
-            : ValidationResult.Ok;
+        if (length > maxLength)
+        {
+            return ValidationResult.Fail(ErrorCodes.InvalidName, $"A name has at most {maxLength} characters.");
+        }
+
+        // Mixed scripts are refused by the rendezvous server, after it checked that no lookalike is taken (name_taken first).
+        return ValidationResult.Ok;
     }
 
     /// <summary>
@@ -76,14 +85,16 @@ public static class TextRules
                 builder.Append('_');
                 length++;
             }
-            else if (IsNameRune(rune))
+            else if (IsNameRune(rune) || IsMark(rune) && builder.Length > 0 && !IsBreak(builder[^1]))
             {
                 builder.Append(rune.ToString());
                 length++;
             }
         }
 
-        return builder.Length == 0 ? "guest" : builder.ToString();
+        // Letters of a second script are dropped too: a mixed-script name could pass for another one.
+        var adapted = NameSkeletons.KeepOneScript(builder.ToString());
+        return adapted.Length == 0 ? "guest" : adapted;
     }
 
     /// <summary>An id (of a <c>say</c> or a <c>dm</c>): 1–64 characters, no control characters.</summary>
@@ -144,6 +155,12 @@ public static class TextRules
 
         return count;
     }
+
+    private static bool IsMark(Rune rune) => Rune.GetUnicodeCategory(rune) is System.Globalization.UnicodeCategory.NonSpacingMark
+        or System.Globalization.UnicodeCategory.SpacingCombiningMark or System.Globalization.UnicodeCategory.EnclosingMark;
+
+    // A mark may follow a letter or another mark, not '_', '.', '-' or a digit.
+    private static bool IsBreak(char c) => c is '_' or '.' or '-' || char.IsDigit(c);
 
     private static bool IsNameRune(Rune rune) =>
         Rune.IsLetter(rune) || Rune.GetUnicodeCategory(rune) == System.Globalization.UnicodeCategory.DecimalDigitNumber

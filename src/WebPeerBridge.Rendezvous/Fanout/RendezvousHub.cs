@@ -26,7 +26,8 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
         FullMode = BoundedChannelFullMode.Wait,
     });
 
-    private readonly Dictionary<string, Member> _members = new(StringComparer.OrdinalIgnoreCase);
+    // Keyed by the name's confusable skeleton (NameSkeletons.Key): names a reader cannot tell apart are one name.
+    private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
     private readonly List<Member> _memberList = [];
     private readonly List<IHubClient> _slow = [];
     private readonly List<(IHubClient Client, NewBroadcast Broadcast)> _says = [];
@@ -142,7 +143,7 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
         var moved = false;
         var since = _time.GetUtcNow();
 
-        if (_members.TryGetValue(name, out var holder))
+        if (_members.TryGetValue(NameSkeletons.Key(name), out var holder))
         {
             if (isSeed || hello.Resume is null || !TokenMatches(holder.Token, hello.Resume))
             {
@@ -168,6 +169,15 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
             }
 
             // Its owner is back after a drop or a server restart; it was announced as left, so it joins again.
+        }
+
+        if (!resumed && !isSeed && !NameSkeletons.IsHighlyRestrictive(name))
+        {
+            // Not a lookalike of a name online (that was name_taken above), but one that could become one of a name to come.
+            client.Refuse(ErrorCodes.InvalidName,
+                "This name mixes scripts (such as Latin with Cyrillic or Greek), so it could pass for another: write it in one script.");
+            LogMixedScripts(client.ConnectionId, name);
+            return;
         }
 
         var peer = new PeerInfo(name, hello.Host ?? observedHost, hello.PeerPort ?? 0, since, client.Protocol, hello.Key);
@@ -312,7 +322,7 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
         }
     }
 
-    private bool IsTaken(string name) => _members.ContainsKey(name) || _holds.TryGetHold(name, out _);
+    private bool IsTaken(string name) => _members.ContainsKey(NameSkeletons.Key(name)) || _holds.TryGetHold(name, out _);
 
     private string UniqueSeedName(string requested)
     {
@@ -356,7 +366,7 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
 
     private bool IsCurrent(IHubClient client, out Member member)
     {
-        if (client.RegisteredName is { } name && _members.TryGetValue(name, out member!) && ReferenceEquals(member.Client, client))
+        if (client.RegisteredName is { } name && _members.TryGetValue(NameSkeletons.Key(name), out member!) && ReferenceEquals(member.Client, client))
         {
             return true;
         }
@@ -367,7 +377,7 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
 
     private void AddMember(Member member)
     {
-        _members[member.Peer.Name] = member;
+        _members[NameSkeletons.Key(member.Peer.Name)] = member;
         _memberList.Add(member);
         _presence.Upsert(member.Peer);
         Volatile.Write(ref _onlineCount, _members.Count);
@@ -375,7 +385,7 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
 
     private void RemoveMember(Member member)
     {
-        _members.Remove(member.Peer.Name);
+        _members.Remove(NameSkeletons.Key(member.Peer.Name));
         _memberList.Remove(member);
         _presence.Remove(member.Peer.Name);
         Volatile.Write(ref _onlineCount, _members.Count);
@@ -400,6 +410,9 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
 
     [LoggerMessage(4, LogLevel.Warning, "{ConnectionId} ({Name}) dropped: its send queue is full")]
     private partial void LogSlowConsumer(string connectionId, string name);
+
+    [LoggerMessage(8, LogLevel.Information, "{ConnectionId} refused: name {Name} mixes scripts")]
+    private partial void LogMixedScripts(string connectionId, string name);
 
     [LoggerMessage(7, LogLevel.Information, "{ConnectionId} refused: name {Name} is held for its owner")]
     private partial void LogNameHeld(string connectionId, string name);

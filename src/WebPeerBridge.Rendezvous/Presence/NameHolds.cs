@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using WebPeerBridge.Protocol.Validation;
 
 namespace WebPeerBridge.Rendezvous.Presence;
 
@@ -16,8 +17,9 @@ internal sealed partial class NameHolds : IAsyncDisposable
     private readonly TimeSpan _holdTime;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Dictionary<string, Entry> _entries = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, Entry?> _unsaved = new(StringComparer.OrdinalIgnoreCase);
+    // Keyed by the confusable skeleton, like the hub's members: a lookalike of a held name is held too.
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Entry?> _unsaved = new(StringComparer.Ordinal);
     private SqliteConnection? _connection;
 
     public NameHolds(string historyPath, TimeSpan holdTime, TimeProvider time, ILogger logger)
@@ -67,8 +69,8 @@ internal sealed partial class NameHolds : IAsyncDisposable
                     // Online when the server went away: its owner gets the whole hold time from now to come back.
                     var until = reader.IsDBNull(2) ? now + _holdTime : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2));
                     var entry = new Entry(reader.GetString(0), reader.GetString(1), until);
-                    _entries[entry.Name] = entry;
-                    _unsaved[entry.Name] = entry;
+                    _entries[NameSkeletons.Key(entry.Name)] = entry;
+                    _unsaved[NameSkeletons.Key(entry.Name)] = entry;
                 }
             }
         }
@@ -80,7 +82,7 @@ internal sealed partial class NameHolds : IAsyncDisposable
     /// <summary>The token <paramref name="name"/> is held for, if it is held (not online, dropped without bye, not expired).</summary>
     public bool TryGetHold(string name, out string token)
     {
-        if (_entries.TryGetValue(name, out var entry) && entry.HeldUntil is { } until)
+        if (_entries.TryGetValue(NameSkeletons.Key(name), out var entry) && entry.HeldUntil is { } until)
         {
             if (until > _time.GetUtcNow())
             {
@@ -104,9 +106,10 @@ internal sealed partial class NameHolds : IAsyncDisposable
     /// <summary><paramref name="name"/> said bye (or was never resumable): free at once.</summary>
     public void Forget(string name)
     {
-        if (_entries.Remove(name))
+        var key = NameSkeletons.Key(name);
+        if (_entries.Remove(key))
         {
-            _unsaved[name] = null;
+            _unsaved[key] = null;
         }
     }
 
@@ -123,13 +126,13 @@ internal sealed partial class NameHolds : IAsyncDisposable
             var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                foreach (var (name, entry) in _unsaved)
+                foreach (var (key, entry) in _unsaved)
                 {
                     var command = _connection.CreateCommand();
                     await using (command.ConfigureAwait(false))
                     {
                         command.Transaction = transaction;
-                        command.Parameters.AddWithValue("$key", name.ToUpperInvariant());
+                        command.Parameters.AddWithValue("$key", key);
                         if (entry is null)
                         {
                             command.CommandText = "DELETE FROM names WHERE key = $key";
@@ -169,8 +172,9 @@ internal sealed partial class NameHolds : IAsyncDisposable
 
     private void Set(Entry entry)
     {
-        _entries[entry.Name] = entry;
-        _unsaved[entry.Name] = entry;
+        var key = NameSkeletons.Key(entry.Name);
+        _entries[key] = entry;
+        _unsaved[key] = entry;
     }
 
     private sealed record Entry(string Name, string Token, DateTimeOffset? HeldUntil);
