@@ -41,4 +41,18 @@ public sealed class NameSkeletonTests
     [InlineData("Наташаx")]
     public void Latin_mixed_with_Cyrillic_or_Greek_is_not(string name) =>
         Assert.False(NameSkeletons.IsHighlyRestrictive(name));
+
+    [Theory]
+    [InlineData("WebPeerBridge.Protocol.confusables.txt", 6000)]
+    [InlineData("WebPeerBridge.Protocol.Scripts.txt", 2000)]
+    [InlineData("WebPeerBridge.Protocol.ScriptExtensions.txt", 100)]
+    [InlineData("WebPeerBridge.Protocol.ScriptAliases.txt", 150)]
+    public void The_shipped_Unicode_data_is_whole(string resource, int atLeast)
+    {
+        // A data file cut short (a bad copy, a merge) would silently make lookalikes distinct names.
+        var lines = NameSkeletons.ReadLines(resource).ToList();
+
+        Assert.True(lines.Count >= atLeast, $"{resource}: {lines.Count} entries");
+        Assert.All(lines, line => Assert.Contains(';', line));
+    }
 }
