@@ -1,4 +1,4 @@
-using System.Text;
+using WebPeerBridge.Protocol.Validation;
 
 namespace WebPeerBridge.Cli;
 
@@ -39,25 +39,5 @@ internal sealed class TerminalOutput(TextWriter writer)
     }
 
     /// <summary><paramref name="text"/> without control characters (newlines and tabs kept) and bidirectional controls.</summary>
-    internal static string Clean(string text)
-    {
-        if (!text.Any(IsRemoved))
-        {
-            return text;
-        }
-
-        var builder = new StringBuilder(text.Length);
-        foreach (var c in text)
-        {
-            if (!IsRemoved(c))
-            {
-                builder.Append(c);
-            }
-        }
-
-        return builder.ToString();
-    }
-
-    private static bool IsRemoved(char c) =>
-        char.IsControl(c) && c is not '\n' and not '\t' || c is >= '\u202A' and <= '\u202E' || c is >= '\u2066' and <= '\u2069';
+    internal static string Clean(string text) => TextRules.StripControls(text);
 }

@@ -60,7 +60,7 @@ public sealed class PeerAgentServerCrashTests : IAsyncDisposable
 
         var shown = ChatLines(alice);
         // The conversation keeps its newest lines (HistoryCapPerConversation): compare what it holds with the same span.
-        var all = await ReadStoredAsync();
+        var all = await ServerProcess.ReadHistoryAsync(HistoryFile, Ct);
         var stored = all.SkipWhile(s => s.Seq < shown[0].Seq).ToList();
         Assert.Equal(Math.Min(alice.Options.HistoryCapPerConversation, all.Count), shown.Count);
         Assert.Equal(stored.Select(s => s.Seq), shown.Select(m => m.Seq!.Value));
@@ -70,25 +70,4 @@ public sealed class PeerAgentServerCrashTests : IAsyncDisposable
 
     private static List<ChatMessage> ChatLines(PeerAgent agent) =>
         [.. agent.Broadcast.Snapshot().Where(m => m.Kind == ChatMessageKind.Chat)];
-
-    private async Task<List<(long Seq, string Text)>> ReadStoredAsync()
-    {
-        var stored = new List<(long, string)>();
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = HistoryFile,
-            Mode = SqliteOpenMode.ReadOnly,
-            Pooling = false,
-        }.ToString());
-        await connection.OpenAsync(Ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT seq, text FROM broadcasts ORDER BY seq";
-        await using var reader = await command.ExecuteReaderAsync(Ct);
-        while (await reader.ReadAsync(Ct))
-        {
-            stored.Add((reader.GetInt64(0), reader.GetString(1)));
-        }
-
-        return stored;
-    }
 }

@@ -141,24 +141,6 @@ public sealed class DurabilityTests : IDisposable
         return (client, await client.HelloAsync(new Hello(Hello.CurrentVersion, name, peerPort), Ct));
     }
 
-    private async Task<Dictionary<long, string>> ReadStoredAsync()
-    {
-        var stored = new Dictionary<long, string>();
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = HistoryFile,
-            Mode = SqliteOpenMode.ReadOnly,
-            Pooling = false,
-        }.ToString());
-        await connection.OpenAsync(Ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT seq, text FROM broadcasts";
-        await using var reader = await command.ExecuteReaderAsync(Ct);
-        while (await reader.ReadAsync(Ct))
-        {
-            stored[reader.GetInt64(0)] = reader.GetString(1);
-        }
-
-        return stored;
-    }
+    private async Task<Dictionary<long, string>> ReadStoredAsync() =>
+        (await ServerProcess.ReadHistoryAsync(HistoryFile, Ct)).ToDictionary(s => s.Seq, s => s.Text);
 }

@@ -179,6 +179,12 @@ public static class TextRules
         return false;
     }
 
+    /// <summary>
+    /// <paramref name="text"/> without control characters (newline and tab kept) and bidirectional controls, as
+    /// <see cref="NormalizeText"/> cleans a text: for what a terminal prints or a log writes.
+    /// </summary>
+    public static string StripControls(string text) => NeedsCleaning(text) ? RemoveControlCharacters(text) : text;
+
     private static string RemoveControlCharacters(string text)
     {
         var builder = new StringBuilder(text.Length);

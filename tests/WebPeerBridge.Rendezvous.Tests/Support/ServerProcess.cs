@@ -113,6 +113,28 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Every broadcast stored in the history file at <paramref name="path"/>, by seq.</summary>
+    public static async Task<List<(long Seq, string Text)>> ReadHistoryAsync(string path, CancellationToken cancellationToken)
+    {
+        var stored = new List<(long, string)>();
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadOnly,
+            Pooling = false,
+        }.ToString());
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, text FROM broadcasts ORDER BY seq";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            stored.Add((reader.GetInt64(0), reader.GetString(1)));
+        }
+
+        return stored;
+    }
+
     private static int FreePort()
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);
