@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace WebPeerBridge.Web.Tests.Hosting;
 
@@ -15,6 +16,7 @@ internal sealed class BridgeAppFactory(IReadOnlyDictionary<string, string?>? set
         builder.UseSetting("Bridge:BindAddress", "127.0.0.1");
         // Nothing kept between tests; the restart tests give a data folder of their own.
         builder.UseSetting("Bridge:PersistSessions", "false");
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, TestRemoteAddress>());
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
