@@ -38,28 +38,38 @@ internal sealed class CircuitLimiter(BridgeOptions options, LimitLog limits)
     /// </summary>
     public CircuitAdmission Open(string sessionId, IPAddress? address)
     {
+        CircuitAdmission admission;
         lock (_gate)
         {
-            if (_perSession.GetValueOrDefault(sessionId) >= options.MaxCircuitsPerSession)
+            admission = AdmissionOf(sessionId, address);
+            if (admission == CircuitAdmission.Admitted)
             {
-                limits.Reached(AddressLimit.CircuitsPerSession, address ?? IPAddress.None, options.MaxCircuitsPerSession);
-                return CircuitAdmission.SessionFull;
+                _perSession[sessionId] = _perSession.GetValueOrDefault(sessionId) + 1;
+                if (address is not null)
+                {
+                    _perAddress[address] = _perAddress.GetValueOrDefault(address) + 1;
+                }
             }
-
-            if (address is not null && _perAddress.GetValueOrDefault(address) >= options.MaxCircuitsPerAddress)
-            {
-                limits.Reached(AddressLimit.CircuitsPerAddress, address, options.MaxCircuitsPerAddress);
-                return CircuitAdmission.AddressFull;
-            }
-
-            _perSession[sessionId] = _perSession.GetValueOrDefault(sessionId) + 1;
-            if (address is not null)
-            {
-                _perAddress[address] = _perAddress.GetValueOrDefault(address) + 1;
-            }
-
-            return CircuitAdmission.Admitted;
         }
+
+        Report(admission, address);
+        return admission;
+    }
+
+    /// <summary>
+    /// Whether a page request from <paramref name="address"/> for <paramref name="sessionId"/> would get a circuit now,
+    /// without counting one: a page whose circuit would be refused is answered without one.
+    /// </summary>
+    public CircuitAdmission Check(string sessionId, IPAddress address)
+    {
+        CircuitAdmission admission;
+        lock (_gate)
+        {
+            admission = AdmissionOf(sessionId, address);
+        }
+
+        Report(admission, address);
+        return admission;
     }
 
     /// <summary>Counts an admitted circuit out.</summary>
@@ -84,6 +94,32 @@ internal sealed class CircuitLimiter(BridgeOptions options, LimitLog limits)
             $"Too many WebPeerBridge tabs are open from your address (at most {options.MaxCircuitsPerAddress}). Close some and reload this page.",
         _ => string.Empty,
     };
+
+    private CircuitAdmission AdmissionOf(string sessionId, IPAddress? address)
+    {
+        // Called under _gate.
+        if (_perSession.GetValueOrDefault(sessionId) >= options.MaxCircuitsPerSession)
+        {
+            return CircuitAdmission.SessionFull;
+        }
+
+        return address is not null && _perAddress.GetValueOrDefault(address) >= options.MaxCircuitsPerAddress
+            ? CircuitAdmission.AddressFull
+            : CircuitAdmission.Admitted;
+    }
+
+    private void Report(CircuitAdmission admission, IPAddress? address)
+    {
+        switch (admission)
+        {
+            case CircuitAdmission.SessionFull:
+                limits.Reached(AddressLimit.CircuitsPerSession, address ?? IPAddress.None, options.MaxCircuitsPerSession);
+                break;
+            case CircuitAdmission.AddressFull:
+                limits.Reached(AddressLimit.CircuitsPerAddress, address!, options.MaxCircuitsPerAddress);
+                break;
+        }
+    }
 
     private static void Decrement<TKey>(Dictionary<TKey, int> counts, TKey key)
         where TKey : notnull

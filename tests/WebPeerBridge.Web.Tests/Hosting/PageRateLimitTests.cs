@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using WebPeerBridge.Web.Sessions;
 
 namespace WebPeerBridge.Web.Tests.Hosting;
 
@@ -52,5 +54,29 @@ public sealed class PageRateLimitTests
 
         Assert.Equal(HttpStatusCode.OK, elsewhere.StatusCode);
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_page_from_an_address_with_all_its_tabs_open_gets_429_saying_why_and_no_circuit_while_another_address_gets_the_app()
+    {
+        await using var app = new BridgeAppFactory(new Dictionary<string, string?> { ["Bridge:MaxCircuitsPerAddress"] = "2" });
+        using var client = app.CreateClient(new() { HandleCookies = false });
+        var registry = app.Services.GetRequiredService<SessionRegistry>();
+        using var first = new CurrentSession(registry);
+        using var second = new CurrentSession(registry);
+        Assert.Equal(CircuitAdmission.Admitted, first.Initialize(SessionCookie.NewId(), IPAddress.Parse("10.0.0.7")));
+        Assert.Equal(CircuitAdmission.Admitted, second.Initialize(SessionCookie.NewId(), IPAddress.Parse("10.0.0.7")));
+
+        using var refused = await client.SendAsync(PageRequest("10.0.0.7"), Ct);
+        using var elsewhere = await client.SendAsync(PageRequest("10.0.0.8"), Ct);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        var page = await refused.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("Too many WebPeerBridge tabs are open from your address (at most 2). Close some and reload this page.", page,
+            StringComparison.Ordinal);
+        // No interactive root (its marker carries the protected component descriptor): no circuit can start from it.
+        Assert.DoesNotContain("<!--Blazor:", page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, elsewhere.StatusCode);
+        Assert.Contains("<!--Blazor:", await elsewhere.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
 }
