@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using WebPeerBridge.Web.Sessions;
+using WebPeerBridge.Web.Tests.Support;
 
 namespace WebPeerBridge.Web.Tests.Hosting;
 
@@ -36,6 +37,23 @@ public sealed class PageRateLimitTests
         Assert.Contains("Your address loaded WebPeerBridge pages more than 2 times within a minute.", page, StringComparison.Ordinal);
         // Refused before the session cookie: a hammering host gets no sessions either.
         Assert.False(refused.Headers.Contains("Set-Cookie"));
+    }
+
+    [Fact]
+    public async Task Refused_page_requests_are_logged_once_per_address_not_per_attempt()
+    {
+        using var logs = new RecordingLogs();
+        await using var app = new BridgeAppFactory(new Dictionary<string, string?> { ["Bridge:PageRequestsPerAddressPerMinute"] = "1" }, logs);
+        using var client = app.CreateClient(new() { HandleCookies = false });
+        foreach (var address in (string[])["10.0.0.7", "10.0.0.7", "10.0.0.7", "10.0.0.7", "10.0.0.8", "10.0.0.8"])
+        {
+            using var response = await client.SendAsync(PageRequest(address), Ct);
+        }
+
+        var reached = logs.Lines.Where(l => l.Text.Contains("reached PageRequestsPerAddressPerMinute (1)", StringComparison.Ordinal)).ToList();
+        Assert.Single(reached, l => l.Text.StartsWith("10.0.0.7 ", StringComparison.Ordinal));
+        Assert.Single(reached, l => l.Text.StartsWith("10.0.0.8 ", StringComparison.Ordinal));
+        Assert.Equal(2, reached.Count);
     }
 
     [Fact]

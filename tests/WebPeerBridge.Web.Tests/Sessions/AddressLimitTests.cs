@@ -70,8 +70,8 @@ public sealed class AddressLimitTests
     public async Task A_limit_reached_is_logged_once_per_address_and_minute_not_per_attempt()
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-05T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-        var log = new RecordingLogger<SessionRegistry>();
-        await using var network = await TestNetwork.StartAsync(Ct, sessionTime: time, logger: log, configure: o => o.MaxAgentsPerAddress = 1);
+        using var log = new RecordingLogs();
+        await using var network = await TestNetwork.StartAsync(Ct, sessionTime: time, logger: log.CreateLogger<SessionRegistry>(), configure: o => o.MaxAgentsPerAddress = 1);
         Assert.True((await JoinFromAsync(network, Lab, "alice")).Success);
         Assert.True((await JoinFromAsync(network, Office, "bob")).Success);
 
