@@ -31,9 +31,6 @@ internal sealed class CurrentSession(SessionRegistry registry) : IDisposable
     /// <summary>The session's agent once joined.</summary>
     public PeerAgent? Agent => _session?.Agent;
 
-    /// <summary>Whether this circuit was refused (too many tabs of its session or address), or null before <see cref="Initialize"/>.</summary>
-    public CircuitAdmission? Admission => _admission;
-
     /// <summary>
     /// Binds this circuit, opened from <paramref name="address"/> (null: not counted per address), to the browser session
     /// <paramref name="sessionId"/> and attaches it, unless the circuit limits refuse it.
