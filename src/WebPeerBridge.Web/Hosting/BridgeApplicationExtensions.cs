@@ -7,7 +7,7 @@ namespace WebPeerBridge.Web.Hosting;
 
 internal static class BridgeApplicationExtensions
 {
-    /// <summary>The request pipeline: session cookie, static assets, health endpoints and the Blazor app.</summary>
+    /// <summary>The request pipeline: page requests per address, session cookie, static assets, health endpoints and the Blazor app.</summary>
     public static WebApplication UseWebPeerBridge(this WebApplication app)
     {
         if (!app.Environment.IsDevelopment())
@@ -16,6 +16,8 @@ internal static class BridgeApplicationExtensions
         }
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // Before the session cookie: a refused request gets no session.
+        app.UseRateLimiter();
         app.UseMiddleware<SessionCookieMiddleware>();
         app.UseAntiforgery();
 

@@ -54,6 +54,29 @@ internal sealed class BridgeOptions
     [Range(1, 100_000)]
     public int MaxAgents { get; set; } = 200;
 
+    /// <summary>
+    /// Most agents started from one remote address. A lab behind one NAT address (all its browsers share it) needs
+    /// about the size of the class.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxAgentsPerAddress { get; set; } = 4;
+
+    /// <summary>Most joins one remote address may try per minute (refused ones count).</summary>
+    [Range(1, 100_000)]
+    public int JoinsPerAddressPerMinute { get; set; } = 10;
+
+    /// <summary>Most open circuits (tabs) of one browser session.</summary>
+    [Range(1, 10_000)]
+    public int MaxCircuitsPerSession { get; set; } = 10;
+
+    /// <summary>Most open circuits (tabs) from one remote address; a circuit holds about 2 MB on the server.</summary>
+    [Range(1, 100_000)]
+    public int MaxCircuitsPerAddress { get; set; } = 40;
+
+    /// <summary>Most page requests (documents, not assets or the circuit's own traffic) from one remote address per minute.</summary>
+    [Range(1, 1_000_000)]
+    public int PageRequestsPerAddressPerMinute { get; set; } = 120;
+
     /// <summary>Longest a join may take before the join screen gives up.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan JoinTimeout { get; set; } = TimeSpan.FromSeconds(20);

@@ -70,6 +70,7 @@ internal static class BridgeServiceCollectionExtensions
         services.AddScoped<BridgeJs>();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, SessionCircuitHandler>());
 
+        services.AddPageRateLimiting();
         services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"])
             .AddCheck<RendezvousReachableHealthCheck>("rendezvous-reachable", tags: ["ready"]);

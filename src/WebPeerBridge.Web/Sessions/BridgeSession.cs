@@ -42,6 +42,9 @@ internal sealed class BridgeSession(string id)
 
     internal SemaphoreSlim Gate { get; } = new(1, 1);
 
+    /// <summary>The remote address the agent was joined from (null: not counted per address); guarded by <see cref="Gate"/>.</summary>
+    internal System.Net.IPAddress? AgentAddress { get; set; }
+
     /// <summary>Calls <paramref name="onChanged"/> when the session joins or leaves.</summary>
     public IDisposable Subscribe(Action onChanged) => _changed.Subscribe(onChanged);
 

@@ -1,3 +1,4 @@
+using System.Net;
 using WebPeerBridge.Peer;
 
 namespace WebPeerBridge.Web.Sessions;
@@ -12,6 +13,8 @@ internal sealed class CurrentSession(SessionRegistry registry) : IDisposable
     private readonly Lock _gate = new();
     private readonly ChangeNotifier _changed = new();
     private string? _sessionId;
+    private IPAddress? _address;
+    private CircuitAdmission? _admission;
     private BridgeSession? _session;
     private IDisposable? _sessionSubscription;
     private bool _attached;
@@ -28,21 +31,33 @@ internal sealed class CurrentSession(SessionRegistry registry) : IDisposable
     /// <summary>The session's agent once joined.</summary>
     public PeerAgent? Agent => _session?.Agent;
 
-    /// <summary>Binds this circuit to the browser session <paramref name="sessionId"/> and attaches it.</summary>
-    public void Initialize(string sessionId)
+    /// <summary>
+    /// Binds this circuit, opened from <paramref name="address"/> (null: not counted per address), to the browser session
+    /// <paramref name="sessionId"/> and attaches it, unless the circuit limits refuse it.
+    /// </summary>
+    public CircuitAdmission Initialize(string sessionId, IPAddress? address = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(sessionId);
         lock (_gate)
         {
-            if (_sessionId is not null)
+            if (_admission is { } known)
             {
-                return;
+                return known;
+            }
+
+            var admission = registry.Circuits.Open(sessionId, address);
+            _admission = admission;
+            if (admission != CircuitAdmission.Admitted)
+            {
+                return admission;
             }
 
             _sessionId = sessionId;
+            _address = address;
         }
 
         Attach();
+        return CircuitAdmission.Admitted;
     }
 
     /// <summary>Counts this circuit in; after the session expired while detached, binds to its new session.</summary>
@@ -92,7 +107,7 @@ internal sealed class CurrentSession(SessionRegistry registry) : IDisposable
     public IDisposable Subscribe(Action onChanged) => _changed.Subscribe(onChanged);
 
     public Task<JoinOutcome> JoinAsync(string name, CancellationToken cancellationToken) =>
-        registry.JoinAsync(Session, name, cancellationToken);
+        registry.JoinAsync(Session, name, _address, cancellationToken);
 
     public Task LeaveAsync(CancellationToken cancellationToken) => registry.LeaveAsync(Session, cancellationToken);
 
@@ -101,8 +116,17 @@ internal sealed class CurrentSession(SessionRegistry registry) : IDisposable
         Detach();
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
             _disposed = true;
             _sessionSubscription?.Dispose();
+            if (_sessionId is not null)
+            {
+                registry.Circuits.Close(_sessionId, _address);
+            }
         }
     }
 }

@@ -7,4 +7,10 @@ internal sealed record JoinOutcome(bool Success, string? Code = null, string? Me
 
     /// <summary>The bridge hosts its maximum number of agents.</summary>
     public const string Full = "bridge_full";
+
+    /// <summary>The join's remote address has its maximum number of agents.</summary>
+    public const string AddressFull = "address_full";
+
+    /// <summary>The join's remote address tried too many joins within a minute.</summary>
+    public const string TooManyJoins = "too_many_joins";
 }

@@ -25,7 +25,7 @@ internal sealed class SessionCookieMiddleware(RequestDelegate next, SessionCooki
     }
 
     // Pages are what browsers navigate to; assets, health probes and the circuit's own requests need no session.
-    private static bool IsPageRequest(HttpRequest request) =>
+    internal static bool IsPageRequest(HttpRequest request) =>
         (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
         && !request.Path.StartsWithSegments("/_blazor", StringComparison.OrdinalIgnoreCase)
         && !request.Path.StartsWithSegments("/_framework", StringComparison.OrdinalIgnoreCase)

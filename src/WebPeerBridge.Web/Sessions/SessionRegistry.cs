@@ -1,3 +1,5 @@
+using System.Net;
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using WebPeerBridge.Peer;
 using WebPeerBridge.Protocol;
@@ -10,7 +12,8 @@ namespace WebPeerBridge.Web.Sessions;
 /// The browser sessions and their peer agents. A session lives while a circuit (tab) is attached and for the grace
 /// period after the last one detaches, so reloads and dropped connections come back to the same agent, port and
 /// history; then its agent says bye and is disposed. Leave ends it at once. At most <see cref="BridgeOptions.MaxAgents"/>
-/// agents run at a time.
+/// agents run at a time, at most <see cref="BridgeOptions.MaxAgentsPerAddress"/> of them joined from one remote address,
+/// which may try <see cref="BridgeOptions.JoinsPerAddressPerMinute"/> joins a minute.
 /// </summary>
 internal sealed partial class SessionRegistry : IAsyncDisposable
 {
@@ -28,6 +31,9 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
     private readonly CancellationTokenSource _disposing = new();
     private readonly SessionStore? _store;
     private readonly SemaphoreSlim _saveGate = new(1, 1);
+    private readonly Dictionary<IPAddress, int> _agentsByAddress = []; // guarded by _gate
+    private readonly PartitionedRateLimiter<IPAddress> _joins;
+    private readonly LimitLog _limits;
     private ITimer? _saveTimer;
     private int _agents; // running or joining; guarded by _gate
     private bool _disposed;
@@ -43,11 +49,27 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
         _time = time;
         _agentTime = agentTime;
         _logger = logger;
+        _limits = new LimitLog(time, logger);
+        Circuits = new CircuitLimiter(_options, _limits);
+        var joinsPerMinute = _options.JoinsPerAddressPerMinute;
+        _joins = PartitionedRateLimiter.Create<IPAddress, IPAddress>(address => RateLimitPartition.GetFixedWindowLimiter(address,
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = joinsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
     }
+
+    /// <summary>The open circuits (tabs) per session and per remote address.</summary>
+    public CircuitLimiter Circuits { get; }
 
     /// <summary>The message the join screen shows when <see cref="BridgeOptions.MaxAgents"/> agents run.</summary>
     public string FullMessage =>
         $"The bridge is full ({_options.MaxAgents} {(_options.MaxAgents == 1 ? "person" : "people")}). Try again later.";
+
+    /// <summary>The message the join screen shows when <see cref="BridgeOptions.MaxAgentsPerAddress"/> agents run from its address.</summary>
+    public string AddressFullMessage =>
+        $"Too many people have joined from your address (at most {_options.MaxAgentsPerAddress}). Someone there must leave first.";
+
+    /// <summary>The message the join screen shows after <see cref="BridgeOptions.JoinsPerAddressPerMinute"/> joins from its address within a minute.</summary>
+    public string TooManyJoinsMessage =>
+        $"Too many joins from your address (at most {_options.JoinsPerAddressPerMinute} a minute). Wait a minute and try again.";
 
     /// <summary>Agents running or joining.</summary>
     public int AgentCount
@@ -207,7 +229,14 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
     }
 
     /// <summary>Starts the session's agent under <paramref name="name"/>; another tab's agent counts as joined.</summary>
-    public async Task<JoinOutcome> JoinAsync(BridgeSession session, string name, CancellationToken cancellationToken)
+    public Task<JoinOutcome> JoinAsync(BridgeSession session, string name, CancellationToken cancellationToken) =>
+        JoinAsync(session, name, address: null, cancellationToken);
+
+    /// <summary>
+    /// Starts the session's agent under <paramref name="name"/> for a tab at <paramref name="address"/> (null: not counted
+    /// per address); another tab's agent counts as joined.
+    /// </summary>
+    public async Task<JoinOutcome> JoinAsync(BridgeSession session, string name, IPAddress? address, CancellationToken cancellationToken)
     {
         name = (name ?? string.Empty).Trim();
         var valid = TextRules.ValidateName(name);
@@ -236,18 +265,34 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
                     return new JoinOutcome(false, "session_ended", "This page's session has ended. Reload the page.");
                 }
 
+                if (address is not null)
+                {
+                    using var lease = _joins.AttemptAcquire(address);
+                    if (!lease.IsAcquired)
+                    {
+                        _limits.Reached(AddressLimit.JoinsPerAddressPerMinute, address, _options.JoinsPerAddressPerMinute);
+                        return new JoinOutcome(false, JoinOutcome.TooManyJoins, TooManyJoinsMessage);
+                    }
+                }
+
                 if (_agents >= _options.MaxAgents)
                 {
                     LogFull(_options.MaxAgents);
                     return new JoinOutcome(false, JoinOutcome.Full, FullMessage);
                 }
 
-                _agents++;
+                if (address is not null && _agentsByAddress.GetValueOrDefault(address) >= _options.MaxAgentsPerAddress)
+                {
+                    _limits.Reached(AddressLimit.AgentsPerAddress, address, _options.MaxAgentsPerAddress);
+                    return new JoinOutcome(false, JoinOutcome.AddressFull, AddressFullMessage);
+                }
+
+                TakeSlot(address);
             }
 
             session.LastName = name;
             session.SetJoining(true);
-            return await StartAgentAsync(session, name, cancellationToken).ConfigureAwait(false);
+            return await StartAgentAsync(session, name, address, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -259,10 +304,12 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
     public async Task LeaveAsync(BridgeSession session, CancellationToken cancellationToken)
     {
         PeerAgent? agent;
+        IPAddress? address;
         await session.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             agent = session.Agent;
+            address = session.AgentAddress;
             if (agent is null)
             {
                 return;
@@ -270,6 +317,7 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
 
             session.Drafts.Clear();
             session.SetAgent(null);
+            session.AgentAddress = null;
         }
         finally
         {
@@ -277,7 +325,7 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
         }
 
         LogLeft(session.LogTag, agent.Name);
-        await EndAgentAsync(agent).ConfigureAwait(false);
+        await EndAgentAsync(agent, address).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -318,6 +366,7 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
 
         await Task.WhenAll(endings).ConfigureAwait(false);
         _disposing.Dispose();
+        _joins.Dispose();
     }
 
     private async Task SaveSessionsAsync(List<BridgeSession> sessions, bool waitForJoins)
@@ -356,7 +405,7 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
         await session.Gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            var outcome = await StartAgentAsync(session, snapshot.Name, CancellationToken.None, snapshot).ConfigureAwait(false);
+            var outcome = await StartAgentAsync(session, snapshot.Name, address: null, CancellationToken.None, snapshot).ConfigureAwait(false);
             if (outcome.Success)
             {
                 LogRejoined(session.LogTag, snapshot.Name);
@@ -377,8 +426,8 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
         session.ExpiryTimer = _time.CreateTimer(_ => Expire(session, generation), null, _options.GracePeriod, Timeout.InfiniteTimeSpan);
     }
 
-    private async Task<JoinOutcome> StartAgentAsync(BridgeSession session, string name, CancellationToken cancellationToken,
-        Peer.Persistence.AgentSnapshot? restore = null)
+    private async Task<JoinOutcome> StartAgentAsync(BridgeSession session, string name, IPAddress? address,
+        CancellationToken cancellationToken, Peer.Persistence.AgentSnapshot? restore = null)
     {
         PeerAgent? agent = null;
         var joined = false;
@@ -396,6 +445,7 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
                 return new JoinOutcome(false, result.ErrorCode, Describe(result, endpoint));
             }
 
+            session.AgentAddress = address;
             session.SetAgent(agent);
             joined = true;
             LogJoined(session.LogTag, name, agent.PeerPort);
@@ -416,13 +466,13 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
         {
             if (!joined && agent is not null)
             {
-                await EndAgentAsync(agent, leave: false).ConfigureAwait(false);
+                await EndAgentAsync(agent, address, leave: false).ConfigureAwait(false);
             }
             else if (!joined)
             {
                 lock (_gate)
                 {
-                    _agents--;
+                    FreeSlot(address);
                 }
             }
 
@@ -466,10 +516,13 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
         // Waits for a join in progress, so its agent is ended too.
         await session.Gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         PeerAgent? agent;
+        IPAddress? address;
         try
         {
             agent = session.Agent;
+            address = session.AgentAddress;
             session.SetAgent(null);
+            session.AgentAddress = null;
         }
         finally
         {
@@ -478,11 +531,11 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
 
         if (agent is not null)
         {
-            await EndAgentAsync(agent, leave).ConfigureAwait(false);
+            await EndAgentAsync(agent, address, leave).ConfigureAwait(false);
         }
     }
 
-    private async Task EndAgentAsync(PeerAgent agent, bool leave = true)
+    private async Task EndAgentAsync(PeerAgent agent, IPAddress? address, bool leave = true)
     {
         try
         {
@@ -510,7 +563,34 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
         {
             lock (_gate)
             {
-                _agents--;
+                FreeSlot(address);
+            }
+        }
+    }
+
+    private void TakeSlot(IPAddress? address)
+    {
+        // Called under _gate.
+        _agents++;
+        if (address is not null)
+        {
+            _agentsByAddress[address] = _agentsByAddress.GetValueOrDefault(address) + 1;
+        }
+    }
+
+    private void FreeSlot(IPAddress? address)
+    {
+        // Called under _gate.
+        _agents--;
+        if (address is not null && _agentsByAddress.TryGetValue(address, out var count))
+        {
+            if (count <= 1)
+            {
+                _agentsByAddress.Remove(address);
+            }
+            else
+            {
+                _agentsByAddress[address] = count - 1;
             }
         }
     }

@@ -104,6 +104,24 @@ public sealed class JoinScreenTests
     }
 
     [Fact]
+    public async Task A_join_beyond_the_agents_of_its_address_shows_why()
+    {
+        await using var network = await TestNetwork.StartAsync(Ct, configure: o => o.MaxAgentsPerAddress = 1);
+        var lab = System.Net.IPAddress.Parse("10.0.0.7");
+        Assert.True((await network.Registry.JoinAsync(network.Registry.Attach(SessionCookie.NewId()), "bob", lab, Ct)).Success);
+        await using var chat = ChatHarness.Create(network, initialize: false);
+        chat.Session.Initialize(SessionCookie.NewId(), lab);
+
+        var cut = chat.Render<JoinScreen>();
+        cut.FindByLabel("Your name").Input("alice");
+        await cut.Find("form").SubmitAsync();
+
+        cut.WaitForAssertion(() => Assert.Equal("Too many people have joined from your address (at most 1). Someone there must leave first.",
+            cut.Find("[role=alert]").TextContent.Trim()), TestNetwork.Timeout);
+        Assert.Null(chat.Session.Agent);
+    }
+
+    [Fact]
     public async Task It_names_the_chat_server_it_uses()
     {
         await using var chat = await ChatHarness.StartAsync(Ct);

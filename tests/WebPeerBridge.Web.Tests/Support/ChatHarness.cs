@@ -54,8 +54,11 @@ internal sealed class ChatHarness : IAsyncDisposable
         return Create(network, ownsNetwork: true);
     }
 
-    /// <summary>A tab of a fresh browser session on <paramref name="network"/>.</summary>
-    public static ChatHarness Create(TestNetwork network, bool ownsNetwork = false)
+    /// <summary>
+    /// A tab of a fresh browser session on <paramref name="network"/>; without <paramref name="initialize"/> the tab has no
+    /// session yet (as before its interactive root starts).
+    /// </summary>
+    public static ChatHarness Create(TestNetwork network, bool ownsNetwork = false, bool initialize = true)
     {
         var context = new BunitContext();
         context.JSInterop.Mode = JSRuntimeMode.Loose;
@@ -76,7 +79,11 @@ internal sealed class ChatHarness : IAsyncDisposable
         var module = context.JSInterop.SetupModule("./assets/js/bridge.js");
         module.Mode = JSRuntimeMode.Loose;
         var harness = new ChatHarness(network, context, ownsNetwork) { Js = module };
-        harness.Session.Initialize(SessionCookie.NewId());
+        if (initialize)
+        {
+            harness.Session.Initialize(SessionCookie.NewId());
+        }
+
         return harness;
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using WebPeerBridge.Peer;
@@ -37,20 +38,21 @@ internal sealed class TestNetwork : IAsyncDisposable
     public BridgeOptions Options { get; }
 
     public static async Task<TestNetwork> StartAsync(CancellationToken cancellationToken, int maxAgents = 200, TimeProvider? sessionTime = null,
-        SessionStore? store = null)
+        SessionStore? store = null, Action<BridgeOptions>? configure = null, ILogger<SessionRegistry>? logger = null)
     {
         var server = new RendezvousServer(
             Microsoft.Extensions.Options.Options.Create(new RendezvousOptions { BindAddress = "127.0.0.1", Port = 0, HistoryPath = ":memory:" }),
             TimeProvider.System, NullLoggerFactory.Instance);
         await server.StartAsync(cancellationToken);
         var endpoint = await server.WaitUntilListeningAsync(cancellationToken).WaitAsync(Timeout, cancellationToken);
-        var network = CreateRegistry(endpoint.Port, maxAgents, sessionTime, store);
+        var network = CreateRegistry(endpoint.Port, maxAgents, sessionTime, store, configure, logger);
         network._server = server;
         return network;
     }
 
     /// <summary>A registry whose rendezvous server is <paramref name="port"/> (nothing may listen there).</summary>
-    public static TestNetwork CreateRegistry(int port, int maxAgents = 200, TimeProvider? sessionTime = null, SessionStore? store = null)
+    public static TestNetwork CreateRegistry(int port, int maxAgents = 200, TimeProvider? sessionTime = null, SessionStore? store = null,
+        Action<BridgeOptions>? configure = null, ILogger<SessionRegistry>? logger = null)
     {
         var bridge = new BridgeOptions
         {
@@ -61,13 +63,14 @@ internal sealed class TestNetwork : IAsyncDisposable
             GracePeriod = TimeSpan.FromMinutes(2),
             JoinTimeout = TimeSpan.FromSeconds(10),
         };
+        configure?.Invoke(bridge);
         var options = Microsoft.Extensions.Options.Options.Create(bridge);
         var target = new RendezvousTarget(
             Microsoft.Extensions.Options.Options.Create(new RendezvousClientOptions { Host = "127.0.0.1", Port = port }),
             new ServiceCollection().BuildServiceProvider());
         var factory = new PeerAgentFactory(options, NullLoggerFactory.Instance, TimeProvider.System);
         var registry = new SessionRegistry(factory, target, options, sessionTime ?? TimeProvider.System, TimeProvider.System,
-            NullLogger<SessionRegistry>.Instance, store);
+            logger ?? NullLogger<SessionRegistry>.Instance, store);
         return new TestNetwork(port, registry, bridge);
     }
 

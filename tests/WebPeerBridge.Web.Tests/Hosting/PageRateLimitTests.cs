@@ -1,0 +1,100 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using WebPeerBridge.Web.Sessions;
+using WebPeerBridge.Web.Tests.Support;
+
+namespace WebPeerBridge.Web.Tests.Hosting;
+
+public sealed class PageRateLimitTests
+{
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    private static HttpRequestMessage PageRequest(string address, string path = "/")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.ParseAdd("text/html");
+        request.Headers.Add(TestRemoteAddress.HeaderName, address);
+        return request;
+    }
+
+    [Fact]
+    public async Task The_page_request_beyond_the_limit_within_a_minute_gets_429_with_a_page_that_says_why()
+    {
+        await using var app = new BridgeAppFactory(new Dictionary<string, string?> { ["Bridge:PageRequestsPerAddressPerMinute"] = "2" });
+        using var client = app.CreateClient(new() { HandleCookies = false });
+        for (var i = 0; i < 2; i++)
+        {
+            using var allowed = await client.SendAsync(PageRequest("10.0.0.7"), Ct);
+            Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        }
+
+        using var refused = await client.SendAsync(PageRequest("10.0.0.7"), Ct);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("text/html", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(TimeSpan.FromMinutes(1), refused.Headers.RetryAfter?.Delta);
+        var page = await refused.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("Your address loaded WebPeerBridge pages more than 2 times within a minute.", page, StringComparison.Ordinal);
+        // Refused before the session cookie: a hammering host gets no sessions either.
+        Assert.False(refused.Headers.Contains("Set-Cookie"));
+    }
+
+    [Fact]
+    public async Task Refused_page_requests_are_logged_once_per_address_not_per_attempt()
+    {
+        using var logs = new RecordingLogs();
+        await using var app = new BridgeAppFactory(new Dictionary<string, string?> { ["Bridge:PageRequestsPerAddressPerMinute"] = "1" }, logs);
+        using var client = app.CreateClient(new() { HandleCookies = false });
+        foreach (var address in (string[])["10.0.0.7", "10.0.0.7", "10.0.0.7", "10.0.0.7", "10.0.0.8", "10.0.0.8"])
+        {
+            using var response = await client.SendAsync(PageRequest(address), Ct);
+        }
+
+        var reached = logs.Lines.Where(l => l.Text.Contains("reached PageRequestsPerAddressPerMinute (1)", StringComparison.Ordinal)).ToList();
+        Assert.Single(reached, l => l.Text.StartsWith("10.0.0.7 ", StringComparison.Ordinal));
+        Assert.Single(reached, l => l.Text.StartsWith("10.0.0.8 ", StringComparison.Ordinal));
+        Assert.Equal(2, reached.Count);
+    }
+
+    [Fact]
+    public async Task Another_address_and_the_requests_that_are_not_pages_keep_working_while_one_address_is_refused()
+    {
+        await using var app = new BridgeAppFactory(new Dictionary<string, string?> { ["Bridge:PageRequestsPerAddressPerMinute"] = "1" });
+        using var client = app.CreateClient(new() { HandleCookies = false });
+        using var first = await client.SendAsync(PageRequest("10.0.0.7"), Ct);
+        using var refused = await client.SendAsync(PageRequest("10.0.0.7"), Ct);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+
+        using var elsewhere = await client.SendAsync(PageRequest("10.0.0.8"), Ct);
+        using var probe = new HttpRequestMessage(HttpMethod.Get, "/alive");
+        probe.Headers.Add(TestRemoteAddress.HeaderName, "10.0.0.7");
+        using var alive = await client.SendAsync(probe, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, elsewhere.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_page_from_an_address_with_all_its_tabs_open_gets_429_saying_why_and_no_circuit_while_another_address_gets_the_app()
+    {
+        await using var app = new BridgeAppFactory(new Dictionary<string, string?> { ["Bridge:MaxCircuitsPerAddress"] = "2" });
+        using var client = app.CreateClient(new() { HandleCookies = false });
+        var registry = app.Services.GetRequiredService<SessionRegistry>();
+        using var first = new CurrentSession(registry);
+        using var second = new CurrentSession(registry);
+        Assert.Equal(CircuitAdmission.Admitted, first.Initialize(SessionCookie.NewId(), IPAddress.Parse("10.0.0.7")));
+        Assert.Equal(CircuitAdmission.Admitted, second.Initialize(SessionCookie.NewId(), IPAddress.Parse("10.0.0.7")));
+
+        using var refused = await client.SendAsync(PageRequest("10.0.0.7"), Ct);
+        using var elsewhere = await client.SendAsync(PageRequest("10.0.0.8"), Ct);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        var page = await refused.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("Too many WebPeerBridge tabs are open from your address (at most 2). Close some and reload this page.", page,
+            StringComparison.Ordinal);
+        // No interactive root (its marker carries the protected component descriptor): no circuit can start from it.
+        Assert.DoesNotContain("<!--Blazor:", page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, elsewhere.StatusCode);
+        Assert.Contains("<!--Blazor:", await elsewhere.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+}
