@@ -145,15 +145,15 @@ public sealed partial class RendezvousServer : BackgroundService
             socket.NoDelay = true;
             var id = Interlocked.Increment(ref _nextConnectionId);
             var address = AddressLimits.Normalize(((IPEndPoint)socket.RemoteEndPoint!).Address);
-            var verdict = _limits.TryOpenConnection(address);
-            if (verdict != LimitVerdict.Allowed)
+            var verdict = _limits.TryOpenConnection(address, out var lease);
+            if (lease is null)
             {
                 _limits.Refused(address, verdict);
                 Refuse(id, socket, verdict);
                 continue;
             }
 
-            _connectionTasks[id] = Task.Run(() => ServeAsync(id, socket, address, stoppingToken), CancellationToken.None);
+            _connectionTasks[id] = Task.Run(() => ServeAsync(id, socket, lease, stoppingToken), CancellationToken.None);
         }
     }
 
@@ -210,7 +210,7 @@ public sealed partial class RendezvousServer : BackgroundService
         }
     }
 
-    private async Task ServeAsync(long id, Socket socket, IPAddress address, CancellationToken stoppingToken)
+    private async Task ServeAsync(long id, Socket socket, AddressLease lease, CancellationToken stoppingToken)
     {
         var connectionId = "c" + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var helloDeadline = new CancellationTokenSource(_options.HelloTimeout, _time);
@@ -227,8 +227,8 @@ public sealed partial class RendezvousServer : BackgroundService
             }
 
             ClientConnection connection = dialect == PeerProtocols.V1
-                ? new V1ClientConnection(connectionId, socket, input, _hub, _limits, _options, _time, _loggerFactory.CreateLogger<V1ClientConnection>())
-                : new SeedClientConnection(connectionId, socket, input, _hub, _limits, _options, _time, _loggerFactory.CreateLogger<SeedClientConnection>());
+                ? new V1ClientConnection(connectionId, socket, input, _hub, lease, _options, _time, _loggerFactory.CreateLogger<V1ClientConnection>())
+                : new SeedClientConnection(connectionId, socket, input, _hub, lease, _options, _time, _loggerFactory.CreateLogger<SeedClientConnection>());
             _connections[id] = connection;
             try
             {
@@ -246,7 +246,7 @@ public sealed partial class RendezvousServer : BackgroundService
         }
         finally
         {
-            _limits.CloseConnection(address);
+            lease.Dispose();
             _connectionTasks.TryRemove(id, out _);
         }
 

@@ -24,9 +24,7 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
     private readonly TaskCompletionSource<bool> _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _readLoopDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _paceGate = new();
-    private readonly AddressLimits _limits;
-    private readonly IPAddress _remoteAddress;
-    private int _registrationCounted;
+    private readonly AddressLease _lease;
     private long _queuedBytes;
     private int _saysInFlight;
     private TaskCompletionSource? _echoed;
@@ -37,10 +35,10 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
     private Outbound? _finalFrame;
     private Task? _writeLoop;
 
-    protected ClientConnection(string connectionId, Socket socket, PipeReader input, RendezvousHub hub, AddressLimits limits,
+    protected ClientConnection(string connectionId, Socket socket, PipeReader input, RendezvousHub hub, AddressLease lease,
         RendezvousOptions options, TimeProvider time, ILogger logger)
     {
-        _limits = limits;
+        _lease = lease;
         ConnectionId = connectionId;
         Socket = socket;
         Input = input;
@@ -49,8 +47,7 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
         Time = time;
         _logger = logger;
         Output = PipeWriter.Create(new NetworkStream(socket, ownsSocket: false), new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024));
-        _remoteAddress = AddressLimits.Normalize(((IPEndPoint)socket.RemoteEndPoint!).Address);
-        RemoteHost = _remoteAddress.ToString();
+        RemoteHost = lease.Address.ToString();
         _lastReceived = time.GetTimestamp();
         _outbox = Channel.CreateBounded<Outbound>(new BoundedChannelOptions(options.ClientQueueFrames)
         {
@@ -247,14 +244,12 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
     /// </summary>
     protected bool TryCountRegistration()
     {
-        var verdict = _limits.TryRegister(_remoteAddress);
+        var verdict = _lease.TryRegister();
         if (verdict == LimitVerdict.Allowed)
         {
-            Volatile.Write(ref _registrationCounted, 1);
             return true;
         }
 
-        _limits.Refused(_remoteAddress, verdict);
         SetFinalError(ErrorCodes.TooMany, LimitMessages.For(verdict, Options));
         return false;
     }
@@ -407,6 +402,8 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
         }
 
         await _closing.CancelAsync().ConfigureAwait(false);
+        // Released before the client can see the close: it may connect again at once.
+        _lease.Dispose();
         try
         {
             Socket.Shutdown(SocketShutdown.Both);
@@ -443,11 +440,6 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
         }
 
         Socket.Dispose();
-        if (Interlocked.Exchange(ref _registrationCounted, 0) != 0)
-        {
-            _limits.EndRegistration(_remoteAddress);
-        }
-
         LogClosed(ConnectionId, RegisteredName);
     }
 

@@ -20,9 +20,9 @@ namespace WebPeerBridge.Rendezvous.Connections;
 /// finds a dead one), and every write is whole lines of at most 1,024 bytes (half its read), spaced apart.
 /// </summary>
 internal sealed partial class SeedClientConnection(
-    string connectionId, Socket socket, PipeReader input, RendezvousHub hub, AddressLimits limits, RendezvousOptions options, TimeProvider time,
+    string connectionId, Socket socket, PipeReader input, RendezvousHub hub, AddressLease lease, RendezvousOptions options, TimeProvider time,
     ILogger<SeedClientConnection> logger)
-    : ClientConnection(connectionId, socket, input, hub, limits, options, time, logger)
+    : ClientConnection(connectionId, socket, input, hub, lease, options, time, logger)
 {
     private const string PeerPortMarker = ";peer_port=";
 

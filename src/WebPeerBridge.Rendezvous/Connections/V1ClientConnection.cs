@@ -14,9 +14,9 @@ namespace WebPeerBridge.Rendezvous.Connections;
 
 /// <summary>A client speaking protocol v1: JSON lines both ways.</summary>
 internal sealed partial class V1ClientConnection(
-    string connectionId, Socket socket, PipeReader input, RendezvousHub hub, AddressLimits limits, RendezvousOptions options, TimeProvider time,
+    string connectionId, Socket socket, PipeReader input, RendezvousHub hub, AddressLease lease, RendezvousOptions options, TimeProvider time,
     ILogger<V1ClientConnection> logger)
-    : ClientConnection(connectionId, socket, input, hub, limits, options, time, logger)
+    : ClientConnection(connectionId, socket, input, hub, lease, options, time, logger)
 {
     private static readonly Outbound s_pong = Outbound.Of(Pong.Instance);
 

@@ -44,9 +44,10 @@ internal sealed partial class AddressLimits
     /// <summary>IPv4-mapped IPv6 as IPv4, so that one host is one address whichever way it came in.</summary>
     public static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
-    /// <summary>Counts a new connection from <paramref name="address"/> unless a limit is reached; released by <see cref="CloseConnection"/>.</summary>
-    public LimitVerdict TryOpenConnection(IPAddress address)
+    /// <summary>Counts a new connection from <paramref name="address"/> unless a limit is reached; the lease releases it.</summary>
+    public LimitVerdict TryOpenConnection(IPAddress address, out AddressLease? lease)
     {
+        lease = null;
         lock (_gate)
         {
             if (_connections >= _options.MaxConnections)
@@ -62,11 +63,12 @@ internal sealed partial class AddressLimits
 
             entry.Connections++;
             _connections++;
+            lease = new AddressLease(this, address);
             return LimitVerdict.Allowed;
         }
     }
 
-    public void CloseConnection(IPAddress address)
+    internal void CloseConnection(IPAddress address)
     {
         lock (_gate)
         {
@@ -80,7 +82,7 @@ internal sealed partial class AddressLimits
     }
 
     /// <summary>Counts a registration from <paramref name="address"/> unless a limit is reached; released by <see cref="EndRegistration"/>.</summary>
-    public LimitVerdict TryRegister(IPAddress address)
+    internal LimitVerdict TryRegister(IPAddress address)
     {
         lock (_gate)
         {
@@ -111,7 +113,7 @@ internal sealed partial class AddressLimits
         }
     }
 
-    public void EndRegistration(IPAddress address)
+    internal void EndRegistration(IPAddress address)
     {
         lock (_gate)
         {
