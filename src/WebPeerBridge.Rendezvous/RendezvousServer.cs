@@ -149,7 +149,7 @@ public sealed partial class RendezvousServer : BackgroundService
             if (lease is null)
             {
                 _limits.Refused(address, verdict);
-                Refuse(id, socket, verdict);
+                Refuse(id, socket, verdict, stoppingToken);
                 continue;
             }
 
@@ -161,7 +161,7 @@ public sealed partial class RendezvousServer : BackgroundService
     /// Answers a connection over a limit with <c>too_many</c> in its dialect, which its first byte tells; at most
     /// <see cref="RendezvousOptions.MaxRefusalsWaiting"/> wait for it at once, the others are closed without a word.
     /// </summary>
-    private void Refuse(long id, Socket socket, LimitVerdict verdict)
+    private void Refuse(long id, Socket socket, LimitVerdict verdict, CancellationToken stoppingToken)
     {
         if (Interlocked.Increment(ref _refusalsWaiting) > _options.MaxRefusalsWaiting)
         {
@@ -174,7 +174,7 @@ public sealed partial class RendezvousServer : BackgroundService
         {
             try
             {
-                await RefuseAsync(socket, verdict).ConfigureAwait(false);
+                await RefuseAsync(socket, verdict, stoppingToken).ConfigureAwait(false);
             }
             finally
             {
@@ -184,9 +184,11 @@ public sealed partial class RendezvousServer : BackgroundService
         }, CancellationToken.None);
     }
 
-    private async Task RefuseAsync(Socket socket, LimitVerdict verdict)
+    private async Task RefuseAsync(Socket socket, LimitVerdict verdict, CancellationToken stoppingToken)
     {
         using var helloDeadline = new CancellationTokenSource(_options.HelloTimeout, _time);
+        // A stop does not wait for refused clients to speak.
+        using var stopping = stoppingToken.Register(helloDeadline.Cancel);
         var input = PipeReader.Create(new NetworkStream(socket, ownsSocket: false),
             new StreamPipeReaderOptions(bufferSize: 256, minimumReadSize: 256, useZeroByteReads: true));
         try
@@ -194,14 +196,19 @@ public sealed partial class RendezvousServer : BackgroundService
             if (await PeekDialectAsync(input, helloDeadline.Token).ConfigureAwait(false) is { } dialect)
             {
                 var error = new ErrorFrame(ErrorCodes.TooMany, LimitMessages.For(verdict, _options));
-                var line = dialect == PeerProtocols.V1 ? FrameCodec.ToLine(error) : System.Text.Encoding.UTF8.GetBytes(SeedNotices.Error(error) + "\n");
-                await socket.SendAsync(line, SocketFlags.None).WaitAsync(TimeSpan.FromSeconds(1), _time).ConfigureAwait(false);
+                var line = dialect == PeerProtocols.V1
+                    ? FrameCodec.ToLine(error)
+                    : System.Text.Encoding.UTF8.GetBytes(SeedNotices.Error(error) + "\n");
+                await socket.SendAsync(line, SocketFlags.None).WaitAsync(TimeSpan.FromSeconds(1), _time, stoppingToken).ConfigureAwait(false);
                 socket.Shutdown(SocketShutdown.Both);
             }
         }
         catch (Exception ex) when (ex is SocketException or TimeoutException or ObjectDisposedException)
         {
             // The client is gone or not reading.
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
         }
         finally
         {
