@@ -64,6 +64,21 @@ public sealed class AddressLimitTests
     }
 
     [Fact]
+    public async Task Refused_connections_past_MaxRefusalsWaiting_are_closed_without_a_word()
+    {
+        await using var server = await TestServer.StartAsync(Ct, o =>
+        {
+            o.MaxConnectionsPerAddress = 1;
+            o.MaxRefusalsWaiting = 0;
+        });
+        var (first, _) = await server.JoinAsync("h1", 40001, Ct, from: s_hostile);
+
+        var refused = await server.ConnectAsync(Ct, from: s_hostile);
+        await refused.WaitForCloseAsync(Ct);
+        await first.AssertOpenAsync(Ct);
+    }
+
+    [Fact]
     public async Task A_registration_past_the_per_address_limit_gets_too_many_in_v1_and_seed()
     {
         await using var server = await TestServer.StartAsync(Ct, o => o.MaxRegistrationsPerAddress = 2);
@@ -163,6 +178,18 @@ public sealed class AddressLimitTests
 
         // A new minute: its first refusal is logged again.
         Assert.Equal(2, server.LogLines.Count(l => l.Contains("Refused 127.0.0.2", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void A_trusted_address_must_be_an_IP_address_and_the_limits_have_defaults_that_pass_validation()
+    {
+        var validator = new RendezvousOptionsValidator();
+        Assert.True(validator.Validate(null, new RendezvousOptions { TrustedAddresses = ["127.0.0.1", "::1", "192.168.1.10"] }).Succeeded);
+
+        var bad = validator.Validate(null, new RendezvousOptions { TrustedAddresses = ["bridge.local"] });
+        Assert.True(bad.Failed);
+        Assert.Contains("'bridge.local' is not an IP address", bad.FailureMessage, StringComparison.Ordinal);
+        Assert.True(validator.Validate(null, new RendezvousOptions { MaxRegistrationsPerAddress = 0 }).Failed);
     }
 
     [Fact]
