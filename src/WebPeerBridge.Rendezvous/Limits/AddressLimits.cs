@@ -156,8 +156,13 @@ internal sealed partial class AddressLimits
         {
             if (_entries.Count >= _options.MaxConnections)
             {
-                // Only addresses with nothing open stay for their minute's counts; drop those whose minute is over.
-                Prune();
+                // Addresses with nothing open stay only for their minute's counts: drop those whose minute is over; if that
+                // is not enough (more addresses than connections in one minute), drop them all, so the table stays bounded.
+                Prune(expiredOnly: true);
+                if (_entries.Count >= 2 * _options.MaxConnections)
+                {
+                    Prune(expiredOnly: false);
+                }
             }
 
             entry = new Entry { MinuteStarted = _time.GetTimestamp() };
@@ -176,13 +181,14 @@ internal sealed partial class AddressLimits
         }
     }
 
-    private void Prune()
+    private void Prune(bool expiredOnly)
     {
         var now = _time.GetTimestamp();
         foreach (var (address, entry) in _entries.ToArray())
         {
-            if (entry.Connections == 0 && entry.Registrations == 0 && _time.GetElapsedTime(entry.MinuteStarted, now) >= s_minute
-                && (entry.LastLogged == 0 || _time.GetElapsedTime(entry.LastLogged, now) >= s_minute))
+            if (entry.Connections == 0 && entry.Registrations == 0 && (!expiredOnly
+                || _time.GetElapsedTime(entry.MinuteStarted, now) >= s_minute
+                && (entry.LastLogged == 0 || _time.GetElapsedTime(entry.LastLogged, now) >= s_minute)))
             {
                 _entries.Remove(address);
             }
