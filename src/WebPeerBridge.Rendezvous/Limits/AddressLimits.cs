@@ -29,18 +29,6 @@ internal sealed partial class AddressLimits
         _trusted = [.. options.TrustedAddresses.Select(a => Normalize(IPAddress.Parse(a)))];
     }
 
-    /// <summary>Connections open now, from all addresses.</summary>
-    public int Connections
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _connections;
-            }
-        }
-    }
-
     /// <summary>IPv4-mapped IPv6 as IPv4, so that one host is one address whichever way it came in.</summary>
     public static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
