@@ -9,6 +9,8 @@ var switches = new Dictionary<string, string>
     ["--bind"] = "Rendezvous:BindAddress",
     ["--history"] = "Rendezvous:HistoryPath",
     ["--welcome-history"] = "Rendezvous:WelcomeHistoryCount",
+    // One address; more as Rendezvous:TrustedAddresses:1=… and so on.
+    ["--trust"] = "Rendezvous:TrustedAddresses:0",
 };
 
 if (args.Contains("--help") || args.Contains("-h"))
@@ -20,6 +22,7 @@ if (args.Contains("--help") || args.Contains("-h"))
           --bind <address>       listen address (default 0.0.0.0: the whole LAN)
           --history <file>       SQLite file of the broadcast history (default rendezvous-history.db; :memory: for none)
           --welcome-history <n>  broadcasts a newcomer gets (default 200)
+          --trust <ip>           an address exempt from the per-address limits: a bridge's host (default none)
 
         Every setting can also come from environment variables, e.g. Rendezvous__Port=1234.
         """);

@@ -93,4 +93,37 @@ public sealed class RendezvousOptions
     /// <summary>Gap between two writes to a seed client, so that its <c>recv(2048)</c> sees them apart.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
     public TimeSpan SeedWriteInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+    /// <summary>Most connections open at once, from all addresses together (trusted ones too).</summary>
+    [Range(1, 1_000_000)]
+    public int MaxConnections { get; set; } = 2000;
+
+    /// <summary>Most connections open at once from one untrusted address, registered or not.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxConnectionsPerAddress { get; set; } = 32;
+
+    /// <summary>Most registered clients at once from one untrusted address.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxRegistrationsPerAddress { get; set; } = 16;
+
+    /// <summary>Most registrations (hellos, refused ones too) one untrusted address may start per minute.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxRegistrationsPerAddressPerMinute { get; set; } = 60;
+
+    /// <summary>
+    /// Refused connections that may wait at once for their first byte (which tells how to word <c>too_many</c>: a JSON line
+    /// or a seed notice); more are closed without a word.
+    /// </summary>
+    [Range(0, 100_000)]
+    public int MaxRefusalsWaiting { get; set; } = 64;
+
+    /// <summary>Most peers listed in one <c>welcome</c>; keeps the frame far below the clients' 8 MiB frame limit.</summary>
+    [Range(0, 10_000)]
+    public int WelcomeMaxPeers { get; set; } = 1000;
+
+    /// <summary>
+    /// Addresses exempt from the per-address limits (the overall one still holds): a bridge's host, whose agents all come
+    /// from it. IP addresses only, e.g. <c>127.0.0.1</c>, <c>::1</c>, <c>192.168.1.10</c>.
+    /// </summary>
+    [IpAddresses]
+    public List<string> TrustedAddresses { get; set; } = [];
 }

@@ -11,6 +11,7 @@ using WebPeerBridge.Protocol.Serialization;
 using WebPeerBridge.Rendezvous.Connections;
 using WebPeerBridge.Rendezvous.Fanout;
 using WebPeerBridge.Rendezvous.History;
+using WebPeerBridge.Rendezvous.Limits;
 using WebPeerBridge.Rendezvous.Presence;
 
 namespace WebPeerBridge.Rendezvous;
@@ -28,10 +29,12 @@ public sealed partial class RendezvousServer : BackgroundService
     private readonly ILogger<RendezvousServer> _logger;
     private readonly IBroadcastLog _log;
     private readonly RendezvousHub _hub;
+    private readonly AddressLimits _limits;
     private readonly ConcurrentDictionary<long, ClientConnection> _connections = new();
     private readonly ConcurrentDictionary<long, Task> _connectionTasks = new();
     private readonly TaskCompletionSource<IPEndPoint> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextConnectionId;
+    private int _refusalsWaiting;
 
     public RendezvousServer(IOptions<RendezvousOptions> options, TimeProvider time, ILoggerFactory loggerFactory, IBroadcastLog? log = null,
         IPresenceStore? presence = null)
@@ -41,6 +44,7 @@ public sealed partial class RendezvousServer : BackgroundService
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<RendezvousServer>();
         _log = log ?? new SqliteBroadcastLog(_options.HistoryPath, _options.HistoryWriteTimeout, loggerFactory.CreateLogger<SqliteBroadcastLog>());
+        _limits = new AddressLimits(_options, time, loggerFactory.CreateLogger<AddressLimits>());
         _hub = new RendezvousHub(_log, presence ?? new InMemoryPresenceStore(), _options, time, loggerFactory.CreateLogger<RendezvousHub>());
     }
 
@@ -140,11 +144,80 @@ public sealed partial class RendezvousServer : BackgroundService
 
             socket.NoDelay = true;
             var id = Interlocked.Increment(ref _nextConnectionId);
-            _connectionTasks[id] = Task.Run(() => ServeAsync(id, socket, stoppingToken), CancellationToken.None);
+            var address = AddressLimits.Normalize(((IPEndPoint)socket.RemoteEndPoint!).Address);
+            var verdict = _limits.TryOpenConnection(address, out var lease);
+            if (lease is null)
+            {
+                _limits.Refused(address, verdict);
+                Refuse(id, socket, verdict, stoppingToken);
+                continue;
+            }
+
+            _connectionTasks[id] = Task.Run(() => ServeAsync(id, socket, lease, stoppingToken), CancellationToken.None);
         }
     }
 
-    private async Task ServeAsync(long id, Socket socket, CancellationToken stoppingToken)
+    /// <summary>
+    /// Answers a connection over a limit with <c>too_many</c> in its dialect, which its first byte tells; at most
+    /// <see cref="RendezvousOptions.MaxRefusalsWaiting"/> wait for it at once, the others are closed without a word.
+    /// </summary>
+    private void Refuse(long id, Socket socket, LimitVerdict verdict, CancellationToken stoppingToken)
+    {
+        if (Interlocked.Increment(ref _refusalsWaiting) > _options.MaxRefusalsWaiting)
+        {
+            Interlocked.Decrement(ref _refusalsWaiting);
+            socket.Dispose();
+            return;
+        }
+
+        _connectionTasks[id] = Task.Run(async () =>
+        {
+            try
+            {
+                await RefuseAsync(socket, verdict, stoppingToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _refusalsWaiting);
+                _connectionTasks.TryRemove(id, out _);
+            }
+        }, CancellationToken.None);
+    }
+
+    private async Task RefuseAsync(Socket socket, LimitVerdict verdict, CancellationToken stoppingToken)
+    {
+        using var helloDeadline = new CancellationTokenSource(_options.HelloTimeout, _time);
+        // A stop does not wait for refused clients to speak.
+        using var stopping = stoppingToken.Register(helloDeadline.Cancel);
+        var input = PipeReader.Create(new NetworkStream(socket, ownsSocket: false),
+            new StreamPipeReaderOptions(bufferSize: 256, minimumReadSize: 256, useZeroByteReads: true));
+        try
+        {
+            if (await PeekDialectAsync(input, helloDeadline.Token).ConfigureAwait(false) is { } dialect)
+            {
+                var error = new ErrorFrame(ErrorCodes.TooMany, LimitMessages.For(verdict, _options));
+                var line = dialect == PeerProtocols.V1
+                    ? FrameCodec.ToLine(error)
+                    : System.Text.Encoding.UTF8.GetBytes(SeedNotices.Error(error) + "\n");
+                await socket.SendAsync(line, SocketFlags.None).WaitAsync(TimeSpan.FromSeconds(1), _time, stoppingToken).ConfigureAwait(false);
+                socket.Shutdown(SocketShutdown.Both);
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or TimeoutException or ObjectDisposedException)
+        {
+            // The client is gone or not reading.
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await input.CompleteAsync().ConfigureAwait(false);
+            socket.Dispose();
+        }
+    }
+
+    private async Task ServeAsync(long id, Socket socket, AddressLease lease, CancellationToken stoppingToken)
     {
         var connectionId = "c" + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var helloDeadline = new CancellationTokenSource(_options.HelloTimeout, _time);
@@ -161,8 +234,8 @@ public sealed partial class RendezvousServer : BackgroundService
             }
 
             ClientConnection connection = dialect == PeerProtocols.V1
-                ? new V1ClientConnection(connectionId, socket, input, _hub, _options, _time, _loggerFactory.CreateLogger<V1ClientConnection>())
-                : new SeedClientConnection(connectionId, socket, input, _hub, _options, _time, _loggerFactory.CreateLogger<SeedClientConnection>());
+                ? new V1ClientConnection(connectionId, socket, input, _hub, lease, _options, _time, _loggerFactory.CreateLogger<V1ClientConnection>())
+                : new SeedClientConnection(connectionId, socket, input, _hub, lease, _options, _time, _loggerFactory.CreateLogger<SeedClientConnection>());
             _connections[id] = connection;
             try
             {
@@ -180,6 +253,7 @@ public sealed partial class RendezvousServer : BackgroundService
         }
         finally
         {
+            lease.Dispose();
             _connectionTasks.TryRemove(id, out _);
         }
 

@@ -13,7 +13,7 @@ public sealed class AgentsSmokeTests
     {
         var ct = TestContext.Current.CancellationToken;
         var server = new RendezvousServer(
-            Options.Create(new RendezvousOptions { BindAddress = "127.0.0.1", Port = 0, HistoryPath = ":memory:" }),
+            Options.Create(new RendezvousOptions { BindAddress = "127.0.0.1", Port = 0, HistoryPath = ":memory:", TrustedAddresses = ["127.0.0.1"] }),
             TimeProvider.System, NullLoggerFactory.Instance);
         await server.StartAsync(ct);
         try

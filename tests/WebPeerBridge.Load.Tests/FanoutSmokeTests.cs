@@ -23,7 +23,7 @@ public sealed class FanoutSmokeTests
     public async Task Fanout_delivers_every_broadcast_to_every_client_of_the_rendezvous_server()
     {
         var server = new RendezvousServer(
-            Options.Create(new RendezvousOptions { BindAddress = "127.0.0.1", Port = 0, HistoryPath = ":memory:" }),
+            Options.Create(new RendezvousOptions { BindAddress = "127.0.0.1", Port = 0, HistoryPath = ":memory:", TrustedAddresses = ["127.0.0.1"] }),
             TimeProvider.System, NullLoggerFactory.Instance);
         await server.StartAsync(Ct);
         try

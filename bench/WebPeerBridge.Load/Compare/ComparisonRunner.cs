@@ -61,7 +61,7 @@ internal sealed class ComparisonRunner(ComparisonOptions options, TextWriter out
                 }
 
                 // Warnings only: a thousand "registered" lines on the console would measure the console, not the server.
-                return ChildProcess.Start(DotnetHost(), [options.RendezvousDll, "--port", portText, "--bind", "127.0.0.1", "--history", ":memory:"], log,
+                return ChildProcess.Start(DotnetHost(), [options.RendezvousDll, "--port", portText, "--bind", "127.0.0.1", "--history", ":memory:", "--trust", "127.0.0.1"], log,
                     new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" }, Path.GetDirectoryName(options.RendezvousDll));
             case TargetKind.Relay:
                 var self = Environment.ProcessPath ?? DotnetHost();

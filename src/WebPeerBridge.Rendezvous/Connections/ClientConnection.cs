@@ -8,6 +8,7 @@ using WebPeerBridge.Protocol;
 using WebPeerBridge.Protocol.Frames;
 using WebPeerBridge.Protocol.Serialization;
 using WebPeerBridge.Rendezvous.Fanout;
+using WebPeerBridge.Rendezvous.Limits;
 
 namespace WebPeerBridge.Rendezvous.Connections;
 
@@ -23,6 +24,7 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
     private readonly TaskCompletionSource<bool> _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _readLoopDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _paceGate = new();
+    private readonly AddressLease _lease;
     private long _queuedBytes;
     private int _saysInFlight;
     private TaskCompletionSource? _echoed;
@@ -33,9 +35,10 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
     private Outbound? _finalFrame;
     private Task? _writeLoop;
 
-    protected ClientConnection(string connectionId, Socket socket, PipeReader input, RendezvousHub hub, RendezvousOptions options,
-        TimeProvider time, ILogger logger)
+    protected ClientConnection(string connectionId, Socket socket, PipeReader input, RendezvousHub hub, AddressLease lease,
+        RendezvousOptions options, TimeProvider time, ILogger logger)
     {
+        _lease = lease;
         ConnectionId = connectionId;
         Socket = socket;
         Input = input;
@@ -44,9 +47,7 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
         Time = time;
         _logger = logger;
         Output = PipeWriter.Create(new NetworkStream(socket, ownsSocket: false), new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024));
-        RemoteHost = ((IPEndPoint)socket.RemoteEndPoint!).Address is { IsIPv4MappedToIPv6: true } mapped
-            ? mapped.MapToIPv4().ToString()
-            : ((IPEndPoint)socket.RemoteEndPoint!).Address.ToString();
+        RemoteHost = lease.Address.ToString();
         _lastReceived = time.GetTimestamp();
         _outbox = Channel.CreateBounded<Outbound>(new BoundedChannelOptions(options.ClientQueueFrames)
         {
@@ -237,6 +238,22 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Counts this connection's hello against its address's registration limits (released when it closes); when one is
+    /// reached, the connection is to close with <c>too_many</c>.
+    /// </summary>
+    protected bool TryCountRegistration()
+    {
+        var verdict = _lease.TryRegister();
+        if (verdict == LimitVerdict.Allowed)
+        {
+            return true;
+        }
+
+        SetFinalError(ErrorCodes.TooMany, LimitMessages.For(verdict, Options));
+        return false;
+    }
+
     /// <summary>Closes after sending <paramref name="code"/> as the last frame.</summary>
     protected void SetFinalError(string code, string message) =>
         _finalFrame ??= Render(new ErrorFrame(code, message));
@@ -385,6 +402,8 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
         }
 
         await _closing.CancelAsync().ConfigureAwait(false);
+        // Released before the client can see the close: it may connect again at once.
+        _lease.Dispose();
         try
         {
             Socket.Shutdown(SocketShutdown.Both);

@@ -9,6 +9,7 @@ using WebPeerBridge.Protocol;
 using WebPeerBridge.Protocol.Frames;
 using WebPeerBridge.Protocol.Validation;
 using WebPeerBridge.Rendezvous.Fanout;
+using WebPeerBridge.Rendezvous.Limits;
 
 namespace WebPeerBridge.Rendezvous.Connections;
 
@@ -19,9 +20,9 @@ namespace WebPeerBridge.Rendezvous.Connections;
 /// finds a dead one), and every write is whole lines of at most 1,024 bytes (half its read), spaced apart.
 /// </summary>
 internal sealed partial class SeedClientConnection(
-    string connectionId, Socket socket, PipeReader input, RendezvousHub hub, RendezvousOptions options, TimeProvider time,
+    string connectionId, Socket socket, PipeReader input, RendezvousHub hub, AddressLease lease, RendezvousOptions options, TimeProvider time,
     ILogger<SeedClientConnection> logger)
-    : ClientConnection(connectionId, socket, input, hub, options, time, logger)
+    : ClientConnection(connectionId, socket, input, hub, lease, options, time, logger)
 {
     private const string PeerPortMarker = ";peer_port=";
 
@@ -126,6 +127,11 @@ internal sealed partial class SeedClientConnection(
 
         _requestedName = raw[..marker];
         var hello = new Hello(Hello.CurrentVersion, _requestedName, port);
+        if (!TryCountRegistration())
+        {
+            return false;
+        }
+
         await Hub.RegisterAsync(this, hello, RemoteHost, Closing).ConfigureAwait(false);
         return await Registered.ConfigureAwait(false);
     }

@@ -8,14 +8,15 @@ using WebPeerBridge.Protocol.Frames;
 using WebPeerBridge.Protocol.Framing;
 using WebPeerBridge.Protocol.Validation;
 using WebPeerBridge.Rendezvous.Fanout;
+using WebPeerBridge.Rendezvous.Limits;
 
 namespace WebPeerBridge.Rendezvous.Connections;
 
 /// <summary>A client speaking protocol v1: JSON lines both ways.</summary>
 internal sealed partial class V1ClientConnection(
-    string connectionId, Socket socket, PipeReader input, RendezvousHub hub, RendezvousOptions options, TimeProvider time,
+    string connectionId, Socket socket, PipeReader input, RendezvousHub hub, AddressLease lease, RendezvousOptions options, TimeProvider time,
     ILogger<V1ClientConnection> logger)
-    : ClientConnection(connectionId, socket, input, hub, options, time, logger)
+    : ClientConnection(connectionId, socket, input, hub, lease, options, time, logger)
 {
     private static readonly Outbound s_pong = Outbound.Of(Pong.Instance);
 
@@ -116,6 +117,11 @@ internal sealed partial class V1ClientConnection(
         }
 
         MarkReceived();
+        if (!TryCountRegistration())
+        {
+            return false;
+        }
+
         await Hub.RegisterAsync(this, hello, RemoteHost, Closing).ConfigureAwait(false);
         return await Registered.ConfigureAwait(false);
     }

@@ -188,7 +188,9 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
 
         var history = await ReadHistoryAsync(hello.Since, isSeed).ConfigureAwait(false);
         var token = NewToken();
-        var welcome = new Welcome(peer, token, [.. _presence.Online], history.Entries, history.Skipped > 0 ? history.Skipped : null);
+        // At most WelcomeMaxPeers listed: 3,000 seed clients called x made each welcome list all the others (943 MB).
+        var peers = _presence.Online.Take(_options.WelcomeMaxPeers).ToArray();
+        var welcome = new Welcome(peer, token, peers, history.Entries, history.Skipped > 0 ? history.Skipped : null);
         var member = new Member(client, peer, token);
         AddMember(member);
         if (!isSeed)

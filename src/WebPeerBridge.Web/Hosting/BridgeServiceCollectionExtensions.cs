@@ -35,6 +35,14 @@ internal static class BridgeServiceCollectionExtensions
         if (string.IsNullOrWhiteSpace(rendezvous["Host"]))
         {
             services.AddRendezvousServer(rendezvous);
+            // Every session's agent reaches the embedded server from this machine: trusted, unless configured otherwise.
+            services.PostConfigure<RendezvousOptions>(o =>
+            {
+                if (o.TrustedAddresses.Count == 0)
+                {
+                    o.TrustedAddresses.AddRange(["127.0.0.1", "::1"]);
+                }
+            });
         }
 
         services.TryAddSingleton(TimeProvider.System);

@@ -45,7 +45,8 @@ public sealed class TestServer : IAsyncDisposable
 
     private async Task StartOnAsync(int port)
     {
-        var options = new RendezvousOptions { BindAddress = "127.0.0.1", Port = port, HistoryPath = HistoryPath, SweepInterval = TimeSpan.FromMilliseconds(100) };
+        var options = new RendezvousOptions { BindAddress = "127.0.0.1", Port = port, HistoryPath = HistoryPath, SweepInterval = TimeSpan.FromMilliseconds(100),
+            TrustedAddresses = ["127.0.0.1"] }; // every test client comes from this machine
         var server = new RendezvousServer(Options.Create(options), TimeProvider.System, NullLoggerFactory.Instance);
         await server.StartAsync(TestContext.Current.CancellationToken);
         IPEndPoint endpoint = await server.WaitUntilListeningAsync(TestContext.Current.CancellationToken).WaitAsync(Timeouts.Await);

@@ -55,11 +55,17 @@ internal sealed class SeedTestClient : IAsyncDisposable
     }
 
     /// <summary>Connects to <paramref name="server"/> and starts reading, as <c>connect()</c> does before it sends its name.</summary>
-    public static async Task<SeedTestClient> ConnectAsync(IPEndPoint server, CancellationToken cancellationToken)
+    public static async Task<SeedTestClient> ConnectAsync(IPEndPoint server, CancellationToken cancellationToken, IPAddress? from = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try
         {
+            if (from is not null)
+            {
+                // Another host as the server sees it.
+                socket.Bind(new IPEndPoint(from, 0));
+            }
+
             await socket.ConnectAsync(server, cancellationToken).AsTask().WaitAsync(TestClient.Timeout, cancellationToken);
         }
         catch
@@ -75,9 +81,9 @@ internal sealed class SeedTestClient : IAsyncDisposable
 
     /// <summary>Connects and sends <c>name;peer_port=N</c>; the first line read is the welcome notice's first line.</summary>
     public static async Task<(SeedTestClient Client, string FirstLine)> JoinAsync(IPEndPoint server, string name, int peerPort,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, IPAddress? from = null)
     {
-        var client = await ConnectAsync(server, cancellationToken);
+        var client = await ConnectAsync(server, cancellationToken, from);
         try
         {
             await client.SendAsync($"{name};peer_port={peerPort}", cancellationToken);

@@ -34,12 +34,21 @@ internal sealed class TestClient : IAsyncDisposable
     /// <summary>The client's own port: the server sees it as this connection's remote port.</summary>
     public int LocalPort => ((IPEndPoint)_tcp.Client.LocalEndPoint!).Port;
 
-    /// <summary>Connects to <paramref name="server"/>; <paramref name="receiveBufferSize"/> shrinks the socket's receive window (slow clients).</summary>
-    public static async Task<TestClient> ConnectAsync(IPEndPoint server, CancellationToken cancellationToken, int? receiveBufferSize = null)
+    /// <summary>
+    /// Connects to <paramref name="server"/>; <paramref name="receiveBufferSize"/> shrinks the socket's receive window (slow
+    /// clients); <paramref name="from"/> is the loopback address to connect from (another host as the server sees it).
+    /// </summary>
+    public static async Task<TestClient> ConnectAsync(IPEndPoint server, CancellationToken cancellationToken, int? receiveBufferSize = null,
+        IPAddress? from = null)
     {
         var tcp = new TcpClient(AddressFamily.InterNetwork) { NoDelay = true };
         try
         {
+            if (from is not null)
+            {
+                tcp.Client.Bind(new IPEndPoint(from, 0));
+            }
+
             if (receiveBufferSize is { } size)
             {
                 // Set before connecting, so that the window the server sees is small from the start.

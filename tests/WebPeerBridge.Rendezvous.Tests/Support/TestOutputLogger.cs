@@ -5,7 +5,8 @@ using Microsoft.Extensions.Logging;
 namespace WebPeerBridge.Rendezvous.Tests.Support;
 
 /// <summary>One category's log lines, with the time since the test process started, into a test's output.</summary>
-internal sealed class TestOutputLogger(ITestOutputHelper output, string category, LogLevel minimum, ConcurrentQueue<string> errors) : ILogger
+internal sealed class TestOutputLogger(ITestOutputHelper output, string category, LogLevel minimum, ConcurrentQueue<string> errors,
+    ConcurrentQueue<string> lines) : ILogger
 {
     private static readonly Stopwatch s_clock = Stopwatch.StartNew();
 
@@ -22,6 +23,7 @@ internal sealed class TestOutputLogger(ITestOutputHelper output, string category
         }
 
         var line = $"{s_clock.Elapsed.TotalSeconds,8:0.000} {logLevel,-11} {category}: {formatter(state, exception)}{(exception is null ? "" : " " + exception)}";
+        lines.Enqueue(line);
         if (logLevel >= LogLevel.Error)
         {
             errors.Enqueue(line);

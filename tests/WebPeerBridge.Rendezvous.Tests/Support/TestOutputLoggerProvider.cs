@@ -9,8 +9,11 @@ internal sealed class TestOutputLoggerProvider(ITestOutputHelper output, LogLeve
     /// <summary>Every entry of level Error or above: a client's misbehaviour is never one.</summary>
     public ConcurrentQueue<string> Errors { get; } = new();
 
+    /// <summary>Every entry logged, in order.</summary>
+    public ConcurrentQueue<string> Lines { get; } = new();
+
     public ILogger CreateLogger(string categoryName) =>
-        new TestOutputLogger(output, categoryName[(categoryName.LastIndexOf('.') + 1)..], minimum, Errors);
+        new TestOutputLogger(output, categoryName[(categoryName.LastIndexOf('.') + 1)..], minimum, Errors, Lines);
 
     public void Dispose()
     {

@@ -32,6 +32,9 @@ internal sealed class TestServer : IAsyncDisposable
 
     public RendezvousServer Server => _server;
 
+    /// <summary>Every line the server logged, as the test output shows it (empty when the test has no output).</summary>
+    public IReadOnlyCollection<string> LogLines => _logs?.Lines ?? (IReadOnlyCollection<string>)[];
+
     /// <summary>The test makes the server fail on purpose (a history it cannot write): errors in its log are expected.</summary>
     public bool ErrorsExpected { get; set; }
 
@@ -73,18 +76,18 @@ internal sealed class TestServer : IAsyncDisposable
     }
 
     /// <summary>Connects a client; the server disposes it with itself.</summary>
-    public async Task<TestClient> ConnectAsync(CancellationToken cancellationToken, int? receiveBufferSize = null)
+    public async Task<TestClient> ConnectAsync(CancellationToken cancellationToken, int? receiveBufferSize = null, IPAddress? from = null)
     {
-        var client = await TestClient.ConnectAsync(EndPoint, cancellationToken, receiveBufferSize);
+        var client = await TestClient.ConnectAsync(EndPoint, cancellationToken, receiveBufferSize, from);
         _clients.Enqueue(client);
         return client;
     }
 
     /// <summary>Connects and registers <paramref name="name"/>; the welcome must be the first frame.</summary>
     public async Task<(TestClient Client, Welcome Welcome)> JoinAsync(string name, int peerPort, CancellationToken cancellationToken,
-        long? since = null, string? resume = null, string? host = null, int? receiveBufferSize = null)
+        long? since = null, string? resume = null, string? host = null, int? receiveBufferSize = null, IPAddress? from = null)
     {
-        var client = await ConnectAsync(cancellationToken, receiveBufferSize);
+        var client = await ConnectAsync(cancellationToken, receiveBufferSize, from);
         var welcome = await client.HelloAsync(new Hello(Hello.CurrentVersion, name, peerPort, host, since, resume), cancellationToken);
         Assert.Equal(name, welcome.You.Name);
         return (client, welcome);

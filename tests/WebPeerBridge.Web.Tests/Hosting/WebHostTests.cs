@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using WebPeerBridge.Rendezvous;
 using WebPeerBridge.Web.Tests.Support;
 
 namespace WebPeerBridge.Web.Tests.Hosting;
@@ -135,6 +138,19 @@ public sealed class WebHostTests
         var bytes = await client.GetByteArrayAsync("/assets/favicon.ico", Ct);
 
         Assert.Equal(new byte[] { 0, 0, 1, 0 }, bytes[..4]);
+    }
+
+    [Fact]
+    public async Task The_embedded_server_trusts_this_machine_whose_agents_all_come_from_it_unless_configured_otherwise()
+    {
+        await using var app = new BridgeAppFactory();
+        using var _ = app.CreateClient();
+        var trusted = app.Services.GetRequiredService<IOptions<RendezvousOptions>>().Value.TrustedAddresses;
+        Assert.Equal(["127.0.0.1", "::1"], trusted);
+
+        await using var configured = new BridgeAppFactory(new Dictionary<string, string?> { ["Rendezvous:TrustedAddresses:0"] = "10.0.0.5" });
+        using var __ = configured.CreateClient();
+        Assert.Equal(["10.0.0.5"], configured.Services.GetRequiredService<IOptions<RendezvousOptions>>().Value.TrustedAddresses);
     }
 
     [Fact]

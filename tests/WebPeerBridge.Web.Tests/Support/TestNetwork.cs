@@ -41,7 +41,7 @@ internal sealed class TestNetwork : IAsyncDisposable
         SessionStore? store = null, Action<BridgeOptions>? configure = null, ILogger<SessionRegistry>? logger = null)
     {
         var server = new RendezvousServer(
-            Microsoft.Extensions.Options.Options.Create(new RendezvousOptions { BindAddress = "127.0.0.1", Port = 0, HistoryPath = ":memory:" }),
+            Microsoft.Extensions.Options.Options.Create(new RendezvousOptions { BindAddress = "127.0.0.1", Port = 0, HistoryPath = ":memory:", TrustedAddresses = ["127.0.0.1"] }),
             TimeProvider.System, NullLoggerFactory.Instance);
         await server.StartAsync(cancellationToken);
         var endpoint = await server.WaitUntilListeningAsync(cancellationToken).WaitAsync(Timeout, cancellationToken);
