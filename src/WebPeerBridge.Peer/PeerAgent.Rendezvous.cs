@@ -1,6 +1,7 @@
 using WebPeerBridge.Peer.Conversations;
 using WebPeerBridge.Peer.Rendezvous;
 using WebPeerBridge.Protocol.Frames;
+using WebPeerBridge.Protocol.Validation;
 
 namespace WebPeerBridge.Peer;
 
@@ -73,7 +74,7 @@ public sealed partial class PeerAgent
             case ErrorFrame error:
                 if (!_broadcasts.OnError(error))
                 {
-                    LogServerError(error.Code, error.Message);
+                    LogServerError(TextRules.ForLog(error.Code), TextRules.ForLog(error.Message));
                     _notices.Raise(NoticeKind.Error, $"The server says: {error.Message}");
                 }
 

@@ -361,7 +361,7 @@ public sealed partial class PeerAgent : IAsyncDisposable
     private JoinResult FailStart(string code, string message)
     {
         Volatile.Write(ref _startError, message);
-        LogStartFailed(Name, code, message);
+        LogStartFailed(Name, TextRules.ForLog(code), TextRules.ForLog(message));
         _changed.Notify();
         return new JoinResult(false, code, message);
     }

@@ -37,6 +37,14 @@ public class TextRulesTests
         Assert.Equal(expected, normalized);
     }
 
+    [Theory]
+    [InlineData("refused\u001b[2J", "refused[2J")]
+    [InlineData("line one\n2026-12-04 warn: forged entry", "line one 2026-12-04 warn: forged entry")]
+    [InlineData("tab\tand \u202Eover", "tab and over")]
+    [InlineData(null, "")]
+    public void A_remote_text_for_the_log_is_one_line_without_controls(string? text, string logged) =>
+        Assert.Equal(logged, TextRules.ForLog(text));
+
     [Fact]
     public void Text_that_needed_cleaning_is_a_new_instance()
     {

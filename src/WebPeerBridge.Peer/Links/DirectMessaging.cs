@@ -7,6 +7,7 @@ using WebPeerBridge.Peer.Presence;
 using WebPeerBridge.Peer.Transport;
 using WebPeerBridge.Protocol;
 using WebPeerBridge.Protocol.Frames;
+using WebPeerBridge.Protocol.Validation;
 
 namespace WebPeerBridge.Peer.Links;
 
@@ -371,7 +372,7 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
             var who = expected is null ? target : $"{expected.Name} ({target})";
             if (handshake.Connection is not { } connection)
             {
-                LogDialFailed(target, handshake.Error!);
+                LogDialFailed(target, TextRules.ForLog(handshake.Error));
                 return new LinkResult(handshake.Outcome, expected?.Name, $"Cannot link with {who}: {handshake.Error}.");
             }
 
@@ -380,7 +381,7 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
             if (Mismatch(handshake.PeerName!, expected, connection.PeerKey) is { } mismatch)
             {
                 await link.CloseAsync("Not the expected peer.", sayBye: true).ConfigureAwait(false);
-                LogDialFailed(target, mismatch.Error!);
+                LogDialFailed(target, TextRules.ForLog(mismatch.Error));
                 return mismatch;
             }
 

@@ -224,7 +224,7 @@ internal sealed partial class PeerLink : DirectLink
                 return;
 
             case ErrorFrame error:
-                LogPeerError(PeerName, error.Code, error.Message);
+                LogPeerError(PeerName, TextRules.ForLog(error.Code), TextRules.ForLog(error.Message));
                 return;
 
             case Ping:

@@ -5,6 +5,7 @@ using WebPeerBridge.Peer.Transport;
 using WebPeerBridge.Protocol;
 using WebPeerBridge.Protocol.Frames;
 using WebPeerBridge.Protocol.Framing;
+using WebPeerBridge.Protocol.Validation;
 
 namespace WebPeerBridge.Peer.Rendezvous;
 
@@ -365,7 +366,7 @@ internal sealed partial class RendezvousLink : IAsyncDisposable
             case { Frame: Welcome welcome }:
                 return await RunSessionAsync(connection, welcome, since, stop).ConfigureAwait(false);
             case { Frame: ErrorFrame error }:
-                LogRefused(error.Code, error.Message);
+                LogRefused(TextRules.ForLog(error.Code), TextRules.ForLog(error.Message));
                 return new ConnectionOutcome(false, error.Code, error.Message,
                     IsFatal: error.Code is ErrorCodes.InvalidName or ErrorCodes.UnsupportedVersion or ErrorCodes.BadFrame or ErrorCodes.HelloRequired);
             case { IsEndOfStream: true }:

@@ -185,6 +185,18 @@ public static class TextRules
     /// </summary>
     public static string StripControls(string text) => NeedsCleaning(text) ? RemoveControlCharacters(text) : text;
 
+    /// <summary>
+    /// <paramref name="text"/> as one clean log line: <see cref="StripControls"/>, with line breaks and tabs as spaces, so
+    /// that a peer's or a server's text can neither drive the log reader's terminal nor forge log lines.
+    /// </summary>
+    public static string ForLog(string? text)
+    {
+        var clean = StripControls(text ?? string.Empty);
+        return clean.Contains('\n', StringComparison.Ordinal) || clean.Contains('\t', StringComparison.Ordinal)
+            ? clean.Replace('\n', ' ').Replace('\t', ' ')
+            : clean;
+    }
+
     private static string RemoveControlCharacters(string text)
     {
         var builder = new StringBuilder(text.Length);
