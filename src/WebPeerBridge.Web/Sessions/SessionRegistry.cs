@@ -31,6 +31,7 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
     private readonly CancellationTokenSource _disposing = new();
     private readonly SessionStore? _store;
     private readonly SemaphoreSlim _saveGate = new(1, 1);
+    private bool _finalSaveDone; // guarded by _saveGate
     private readonly Dictionary<IPAddress, int> _agentsByAddress = []; // guarded by _gate
     private readonly PartitionedRateLimiter<IPAddress> _joins;
     private readonly LimitLog _limits;
@@ -383,9 +384,16 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
         await _saveGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
+            if (_finalSaveDone)
+            {
+                // A periodic save that was on its way when the bridge stopped: the save at the stop is the last word.
+                return;
+            }
+
             await _store!.SaveAllAsync(stored, CancellationToken.None).ConfigureAwait(false);
             if (waitForJoins)
             {
+                _finalSaveDone = true;
                 // Once, at the stop; the periodic saves stay out of the log.
                 LogSaved(stored.Count, _store.FilePath);
             }
