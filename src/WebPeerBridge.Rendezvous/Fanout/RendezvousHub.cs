@@ -29,6 +29,7 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
     // Keyed by the name's confusable skeleton (NameSkeletons.Key): names a reader cannot tell apart are one name.
     private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
     private readonly List<Member> _memberList = [];
+    private readonly Dictionary<IHubClient, Member> _byClient = new(ReferenceEqualityComparer.Instance);
     private readonly List<IHubClient> _slow = [];
     private readonly List<(IHubClient Client, NewBroadcast Broadcast)> _says = [];
 
@@ -366,20 +367,13 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
         return builder.ToString();
     }
 
-    private bool IsCurrent(IHubClient client, out Member member)
-    {
-        if (client.RegisteredName is { } name && _members.TryGetValue(NameSkeletons.Key(name), out member!) && ReferenceEquals(member.Client, client))
-        {
-            return true;
-        }
-
-        member = null!;
-        return false;
-    }
+    // By the connection, not its name: every say asks, and a name's skeleton is not worth computing per broadcast.
+    private bool IsCurrent(IHubClient client, out Member member) => _byClient.TryGetValue(client, out member!);
 
     private void AddMember(Member member)
     {
-        _members[NameSkeletons.Key(member.Peer.Name)] = member;
+        _members[member.Key] = member;
+        _byClient[member.Client] = member;
         _memberList.Add(member);
         _presence.Upsert(member.Peer);
         Volatile.Write(ref _onlineCount, _members.Count);
@@ -387,7 +381,8 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
 
     private void RemoveMember(Member member)
     {
-        _members.Remove(NameSkeletons.Key(member.Peer.Name));
+        _members.Remove(member.Key);
+        _byClient.Remove(member.Client);
         _memberList.Remove(member);
         _presence.Remove(member.Peer.Name);
         Volatile.Write(ref _onlineCount, _members.Count);
@@ -399,7 +394,11 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
     private static bool TokenMatches(string expected, string presented) =>
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(presented));
 
-    private sealed record Member(IHubClient Client, PeerInfo Peer, string Token);
+    private sealed record Member(IHubClient Client, PeerInfo Peer, string Token)
+    {
+        /// <summary>The name's confusable skeleton, the key of <see cref="_members"/>.</summary>
+        public string Key { get; } = NameSkeletons.Key(Peer.Name);
+    }
 
     [LoggerMessage(1, LogLevel.Information, "{ConnectionId} registered as {Name} at {Host}:{Port} ({Protocol}, resumed: {Resumed})")]
     private partial void LogRegistered(string connectionId, string name, string host, int port, string protocol, bool resumed);

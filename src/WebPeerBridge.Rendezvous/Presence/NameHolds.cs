@@ -32,9 +32,6 @@ internal sealed partial class NameHolds : IAsyncDisposable
         _logger = logger;
     }
 
-    /// <summary>Names held now (dropped without bye, not yet resumed or expired).</summary>
-    public int HeldCount => _entries.Values.Count(e => e.HeldUntil is { } until && until > _time.GetUtcNow());
-
     /// <summary>Opens the table beside the history and holds again every name that was online or held.</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {

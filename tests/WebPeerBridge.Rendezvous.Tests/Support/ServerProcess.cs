@@ -24,8 +24,6 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public IPEndPoint EndPoint => new(IPAddress.Loopback, Port);
 
-    public int Id => _process.Id;
-
     /// <summary>Starts the server on <paramref name="historyPath"/> and waits until it says it listens.</summary>
     public static async Task<ServerProcess> StartAsync(string historyPath, CancellationToken cancellationToken, int? port = null)
     {
