@@ -271,7 +271,7 @@ internal sealed partial class PeerListener : IAsyncDisposable
         try
         {
             return socket.RemoteEndPoint is IPEndPoint remote
-                ? (remote.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(remote.Address.MapToIPv4(), remote.Port) : remote).ToString()
+                ? FrameConnection.Unmapped(remote).ToString()
                 : "?";
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)

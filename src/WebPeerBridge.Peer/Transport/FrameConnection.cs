@@ -51,7 +51,7 @@ internal sealed class FrameConnection : IAsyncDisposable
         _writer = new FrameWriter(_output);
         _reader = new FrameReader(Input, maxFrameBytes);
         var remote = (IPEndPoint)socket.RemoteEndPoint!;
-        RemoteEndPoint = remote.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(remote.Address.MapToIPv4(), remote.Port) : remote;
+        RemoteEndPoint = Unmapped(remote);
         _lastSent = _lastReceived = time.GetTimestamp();
     }
 
@@ -87,26 +87,9 @@ internal sealed class FrameConnection : IAsyncDisposable
         return result;
     }
 
-    /// <summary>The first byte waiting to be read, without consuming it; -1 at the end of the stream.</summary>
-    public async ValueTask<int> PeekByteAsync(CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var result = await Input.ReadAsync(cancellationToken).ConfigureAwait(false);
-            if (!result.Buffer.IsEmpty)
-            {
-                var first = result.Buffer.FirstSpan[0];
-                Input.AdvanceTo(result.Buffer.Start);
-                return first;
-            }
-
-            Input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
-            if (result.IsCompleted || result.IsCanceled)
-            {
-                return -1;
-            }
-        }
-    }
+    /// <summary><paramref name="remote"/> with an IPv4-mapped IPv6 address as plain IPv4.</summary>
+    public static IPEndPoint Unmapped(IPEndPoint remote) =>
+        remote.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(remote.Address.MapToIPv4(), remote.Port) : remote;
 
     public void MarkReceived() => Interlocked.Exchange(ref _lastReceived, _time.GetTimestamp());
 

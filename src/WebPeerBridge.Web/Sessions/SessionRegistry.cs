@@ -380,7 +380,7 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
         }
 
         var stored = sessions.Select(s => new StoredSession(s.Id, s.LastName, new Dictionary<string, string>(s.Drafts, StringComparer.OrdinalIgnoreCase),
-            s.Agent?.CaptureSnapshot() ?? s.PendingRestore)).ToList();
+            Snapshot(s))).ToList();
         await _saveGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
@@ -405,6 +405,20 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
         finally
         {
             _saveGate.Release();
+        }
+    }
+
+    /// <summary>The session's agent as it is now; the snapshot it is rejoining with; null once its agent is gone (left meanwhile).</summary>
+    private static Peer.Persistence.AgentSnapshot? Snapshot(BridgeSession session)
+    {
+        try
+        {
+            return session.Agent?.CaptureSnapshot() ?? session.PendingRestore;
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or System.Security.Cryptography.CryptographicException)
+        {
+            // The agent was disposed while the periodic save read it: it left, so there is nothing to keep.
+            return null;
         }
     }
 
