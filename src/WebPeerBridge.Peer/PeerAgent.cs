@@ -57,7 +57,7 @@ public sealed partial class PeerAgent : IAsyncDisposable
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<PeerAgent>();
         _time = timeProvider ?? TimeProvider.System;
-        _conversations = new ConversationStore(options.HistoryCapPerConversation);
+        _conversations = new ConversationStore(options.HistoryCapPerConversation, options.MaxDirectConversations);
         _rendezvous = new RendezvousLink(options, options.PublishKey ? Identity.Key : null, new RendezvousEvents(this),
             new ExponentialBackoffPolicy(options.ReconnectMinDelay, options.ReconnectMaxDelay), _time, _loggerFactory.CreateLogger<RendezvousLink>());
         _broadcasts = new BroadcastStream(_conversations.Broadcast, options.Name, _ids, _rendezvous, _time);

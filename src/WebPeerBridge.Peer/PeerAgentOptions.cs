@@ -80,6 +80,20 @@ public sealed class PeerAgentOptions
     [Range(1, 100_000)]
     public int MaxLinksPerAddress { get; set; } = 32;
 
+    /// <summary>
+    /// New incoming direct links one IP address may open per minute; more get <c>too_many</c>. Bounds what a host that
+    /// connects in a loop can make the agent do (a conversation line and a notice per link); a person opens a handful.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxNewLinksPerAddressPerMinute { get; set; } = 60;
+
+    /// <summary>
+    /// Direct conversations the agent keeps; opening one more forgets the one idle longest (empty ones first). Each
+    /// holds up to <see cref="HistoryCapPerConversation"/> lines, so this bounds what peers can make the agent hold.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxDirectConversations { get; set; } = 100;
+
     /// <summary>A v1 link with nothing sent or received for this long (and nothing waiting for its ack) is closed; the next message opens one again.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan LinkIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);

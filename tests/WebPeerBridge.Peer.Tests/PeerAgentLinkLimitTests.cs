@@ -54,11 +54,11 @@ public sealed class PeerAgentLinkLimitTests : IAsyncLifetime
     {
         var alice = await _agents.JoinAsync("alice", _server.Port, o => o.MaxLinksPerAddress = 1);
         var first = Own(await RawLink.DialPlainAsync(alice.PeerPort));
-        await first.SendLineAsync("to_peer:first");
+        await first.SendRawAsync("to_peer:first");
         await Eventually.HoldsAsync(() => alice.LiveLinkCount == 1, "the first classic link is open", alice);
 
         var second = Own(await RawLink.DialPlainAsync(alice.PeerPort));
-        await second.SendLineAsync("to_peer:second");
+        await second.SendRawAsync("to_peer:second");
 
         Assert.Null(await second.ReadLineAsync());
         Assert.Equal(1, alice.LiveLinkCount);
@@ -89,6 +89,94 @@ public sealed class PeerAgentLinkLimitTests : IAsyncLifetime
         Assert.Contains("opens it again", closed.Text, StringComparison.Ordinal);
         var again = await alice.SendDirectAsync("bob", "a new link", Ct);
         await Eventually.HoldsAsync(() => Delivered(alice, "bob", again.MessageId), "the next dm is delivered on a new link", alice);
+    }
+
+    [Fact]
+    public async Task New_links_from_one_address_beyond_the_rate_get_too_many_while_an_open_link_keeps_chatting()
+    {
+        var alice = await _agents.JoinAsync("alice", _server.Port, o => o.MaxNewLinksPerAddressPerMinute = 3);
+        var bob = await _agents.JoinAsync("bob", _server.Port);
+        await Eventually.HoldsAsync(() => alice.Peers.Count == 1 && bob.Peers.Count == 1, "they see each other", alice, bob);
+        var first = await bob.SendDirectAsync("alice", "before the flood", Ct);
+        await Eventually.HoldsAsync(() => Delivered(bob, "alice", first.MessageId), "bob's first dm is delivered", bob);
+
+        // bob's link was the first new link from 127.0.0.1 this minute; two more classic links fit, the next does not.
+        for (var i = 0; i < 2; i++)
+        {
+            var accepted = Own(await RawLink.DialPlainAsync(alice.PeerPort));
+            await accepted.SendRawAsync($"to_peer:flood {i}");
+            await Eventually.HoldsAsync(() => alice.DirectConversations.SelectMany(c => c.Snapshot()).Any(m => m.Text == $"flood {i}"),
+                $"classic link {i} is accepted", alice);
+        }
+
+        var refused = Own(await RawLink.DialPlainAsync(alice.PeerPort));
+        await refused.SendRawAsync("to_peer:one too many");
+        Assert.Null(await refused.ReadLineAsync());
+
+        var after = await bob.SendDirectAsync("alice", "after the flood", Ct);
+        await Eventually.HoldsAsync(() => Delivered(bob, "alice", after.MessageId), "bob's open link still delivers", bob);
+        Assert.Equal(["before the flood", "after the flood"],
+            alice.FindDirect("bob")!.Snapshot().Where(m => m.Kind == ChatMessageKind.Chat).Select(m => m.Text));
+        Assert.DoesNotContain(alice.DirectConversations.SelectMany(c => c.Snapshot()), m => m.Text == "one too many");
+    }
+
+    [Fact]
+    public async Task Rate_of_new_links_counts_per_address_and_starts_again_each_minute()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = Agents.Options("alice", _server.Port);
+        options.MaxNewLinksPerAddressPerMinute = 1;
+        options.PingInterval = TimeSpan.FromHours(1);
+        options.ConnectTimeout = TimeSpan.FromMinutes(5);
+        options.LinkIdleTimeout = TimeSpan.FromHours(1);
+        var alice = new PeerAgent(options, null, time);
+        _owned.Add(alice);
+        Assert.True((await alice.StartAsync(Ct).WaitAsync(Timeouts.Await, Ct)).Success);
+
+        var first = Own(await RawLink.DialPlainAsync(alice.PeerPort));
+        await first.SendRawAsync("to_peer:first");
+        await Eventually.HoldsAsync(() => alice.LiveLinkCount == 1, "the first classic link is open", alice);
+        var second = Own(await RawLink.DialPlainAsync(alice.PeerPort));
+        await second.SendRawAsync("to_peer:second");
+        Assert.Null(await second.ReadLineAsync());
+
+        var other = Own(await RawLink.DialPlainAsync(alice.PeerPort, "127.0.0.2"));
+        await other.SendRawAsync("to_peer:other host");
+        await Eventually.HoldsAsync(() => alice.LiveLinkCount == 2, "another address is not held back", alice);
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        var third = Own(await RawLink.DialPlainAsync(alice.PeerPort));
+        await third.SendRawAsync("to_peer:next minute");
+        await Eventually.HoldsAsync(() => alice.DirectConversations.SelectMany(c => c.Snapshot()).Any(m => m.Text == "next minute"),
+            "a new minute admits a new link", alice);
+    }
+
+    [Fact]
+    public async Task Conversations_beyond_the_cap_forget_the_one_used_longest_ago_and_keep_the_active_one()
+    {
+        var alice = await _agents.JoinAsync("alice", _server.Port, o => o.MaxDirectConversations = 3);
+        var bob = await _agents.JoinAsync("bob", _server.Port);
+        await Eventually.HoldsAsync(() => alice.Peers.Count == 1 && bob.Peers.Count == 1, "they see each other", alice, bob);
+
+        for (var i = 0; i < 6; i++)
+        {
+            // Each classic connection from an unlisted address is its own conversation (shown by its address and port).
+            await using (var flood = await RawLink.DialPlainAsync(alice.PeerPort))
+            {
+                await flood.SendRawAsync($"to_peer:flood {i}");
+                await Eventually.HoldsAsync(() => alice.DirectConversations.SelectMany(c => c.Snapshot()).Any(m => m.Text == $"flood {i}"),
+                    $"flood {i} arrives", alice);
+            }
+
+            var sent = await bob.SendDirectAsync("alice", $"bob {i}", Ct);
+            await Eventually.HoldsAsync(() => Delivered(bob, "alice", sent.MessageId), $"bob {i} is delivered", bob);
+            Assert.True(alice.DirectConversations.Count <= 3, $"{alice.DirectConversations.Count} conversations are kept");
+        }
+
+        Assert.Equal(3, alice.DirectConversations.Count);
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => $"bob {i}"),
+            alice.FindDirect("bob")!.Snapshot().Where(m => m.Kind == ChatMessageKind.Chat).Select(m => m.Text));
+        Assert.DoesNotContain(alice.DirectConversations.SelectMany(c => c.Snapshot()), m => m.Text == "flood 0");
     }
 
     private static bool Delivered(PeerAgent agent, string peer, string? id) =>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using Microsoft.Extensions.Logging;
 using WebPeerBridge.Peer.Conversations;
 using WebPeerBridge.Peer.Identity;
@@ -7,6 +8,7 @@ using WebPeerBridge.Peer.Presence;
 using WebPeerBridge.Peer.Transport;
 using WebPeerBridge.Protocol;
 using WebPeerBridge.Protocol.Frames;
+using WebPeerBridge.Protocol.Limits;
 using WebPeerBridge.Protocol.Validation;
 
 namespace WebPeerBridge.Peer.Links;
@@ -37,7 +39,8 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
     private readonly LinkRegistry _registry = new();
     private readonly LinkTls _tls;
     private readonly LinkVerifier _verifier;
-    private readonly OncePerAddress _logLimitOnce;
+    private readonly OncePerInterval<IPAddress> _logLimitOnce;
+    private readonly CountPerInterval<IPAddress> _newLinks;
     private readonly ITimer _idleSweep;
     private readonly ConcurrentDictionary<long, Task> _work = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -58,7 +61,8 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
         _tls = new LinkTls(identity, options.MaxPeerFrameBytes, options.HelloTimeout, time);
         _verifier = new LinkVerifier(directory, options, time, loggerFactory.CreateLogger<LinkVerifier>());
         Delivery = new DirectDelivery(options, conversations, directory, ids, _registry, ConnectToPeerAsync, changed, time);
-        _logLimitOnce = new OncePerAddress(options.RefusalLogInterval, time);
+        _logLimitOnce = new OncePerInterval<IPAddress>(options.RefusalLogInterval, time);
+        _newLinks = new CountPerInterval<IPAddress>(TimeSpan.FromMinutes(1), time);
         // A link idle for between one and one and a half timeouts is closed.
         var sweep = options.LinkIdleTimeout / 2;
         _idleSweep = time.CreateTimer(_ => CloseIdleLinks(), null, sweep, sweep);
@@ -310,8 +314,13 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
         {
             reason = $"{_options.MaxLinksPerAddress} direct links from your address are open here, the limit per address.";
         }
+        else if (!_newLinks.TryCount(address, _options.MaxNewLinksPerAddressPerMinute))
+        {
+            // Also bounds the lines and notices that new links bring: a host that connects in a loop is refused here.
+            reason = $"{_options.MaxNewLinksPerAddressPerMinute} new direct links from your address this minute, the limit; try again later.";
+        }
 
-        if (reason is not null && _logLimitOnce.ShouldLog(address))
+        if (reason is not null && _logLimitOnce.TryEnter(address))
         {
             LogTooMany(address.ToString(), reason);
         }

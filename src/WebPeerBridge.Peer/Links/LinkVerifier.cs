@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using WebPeerBridge.Peer.Presence;
 using WebPeerBridge.Protocol;
 using WebPeerBridge.Protocol.Frames;
+using WebPeerBridge.Protocol.Limits;
 
 namespace WebPeerBridge.Peer.Links;
 
@@ -15,7 +16,7 @@ namespace WebPeerBridge.Peer.Links;
 internal sealed partial class LinkVerifier(PeerDirectory directory, PeerAgentOptions options, TimeProvider time, ILogger logger)
 {
     private readonly ILogger _logger = logger;
-    private readonly OncePerAddress _logOnce = new(options.RefusalLogInterval, time);
+    private readonly OncePerInterval<IPAddress> _logOnce = new(options.RefusalLogInterval, time);
 
     /// <summary>Null when the directory vouches for <paramref name="name"/> on this link; else the refusal to send.</summary>
     public async Task<ErrorFrame?> VerifyAsync(string name, string? presentedKey, IPEndPoint remote, CancellationToken cancellationToken)
@@ -59,7 +60,7 @@ internal sealed partial class LinkVerifier(PeerDirectory directory, PeerAgentOpt
 
     private ErrorFrame Refuse(IPEndPoint remote, string name, string reason)
     {
-        if (_logOnce.ShouldLog(remote.Address))
+        if (_logOnce.TryEnter(remote.Address))
         {
             LogRefused(remote.ToString(), name, reason);
         }

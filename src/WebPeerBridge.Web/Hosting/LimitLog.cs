@@ -1,4 +1,5 @@
 using System.Net;
+using WebPeerBridge.Protocol.Limits;
 
 namespace WebPeerBridge.Web.Hosting;
 
@@ -8,36 +9,16 @@ namespace WebPeerBridge.Web.Hosting;
 /// </summary>
 internal sealed partial class LimitLog(TimeProvider time, ILogger logger)
 {
-    private static readonly TimeSpan Quiet = TimeSpan.FromMinutes(1);
-    private const int PruneAbove = 4096;
-
-    private readonly Lock _gate = new();
-    private readonly Dictionary<(AddressLimit Limit, IPAddress Address), DateTimeOffset> _logged = [];
+    private readonly OncePerInterval<(AddressLimit Limit, IPAddress Address)> _once = new(TimeSpan.FromMinutes(1), time);
     private readonly ILogger _logger = logger;
 
     /// <summary><paramref name="address"/> reached <paramref name="limit"/> (at most <paramref name="max"/>).</summary>
     public void Reached(AddressLimit limit, IPAddress address, int max)
     {
-        var now = time.GetUtcNow();
-        lock (_gate)
+        if (_once.TryEnter((limit, address)))
         {
-            if (_logged.TryGetValue((limit, address), out var at) && now - at < Quiet)
-            {
-                return;
-            }
-
-            if (_logged.Count >= PruneAbove)
-            {
-                foreach (var old in _logged.Where(e => now - e.Value >= Quiet).Select(e => e.Key).ToList())
-                {
-                    _logged.Remove(old);
-                }
-            }
-
-            _logged[(limit, address)] = now;
+            LogReached(address, limit, max);
         }
-
-        LogReached(address, limit, max);
     }
 
     [LoggerMessage(1, LogLevel.Warning, "{Address} reached {Limit} ({Max}); its further refusals this minute are not logged")]

@@ -67,6 +67,13 @@ public sealed class RawLink : IAsyncDisposable
         await _stream.FlushAsync(Ct);
     }
 
+    /// <summary>Sends <paramref name="text"/> as the classic client does: its bytes, no newline.</summary>
+    public async Task SendRawAsync(string text)
+    {
+        await _stream.WriteAsync(Encoding.UTF8.GetBytes(text), Ct);
+        await _stream.FlushAsync(Ct);
+    }
+
     /// <summary>The next line, or null when the agent closed the link.</summary>
     public async Task<string?> ReadLineAsync()
     {
