@@ -4,6 +4,7 @@ using WebPeerBridge.Load.Agents;
 using WebPeerBridge.Load.Cli;
 using WebPeerBridge.Load.Compare;
 using WebPeerBridge.Load.Fanout;
+using WebPeerBridge.Load.Hostile;
 using WebPeerBridge.Load.Relay;
 
 // Every subcommand is bounded in count and time and stops by itself; all traffic stays on loopback.
@@ -105,6 +106,16 @@ try
             options.ThrowIfUnknown();
             var results = await new ComparisonRunner(comparison, Console.Out).RunAsync(cancel.Token).ConfigureAwait(false);
             return results.All(r => r.ReadyClients == r.Clients) ? 0 : 2;
+        }
+
+        case "hostile":
+        {
+            var hostile = HostileOptions.WithDefaultPaths(Usage.ReadHostile(options));
+            options.ThrowIfUnknown();
+            var result = await new HostileRunner(hostile, Console.Out).RunAsync(cancel.Token).ConfigureAwait(false);
+            Console.WriteLine();
+            HostileReport.Write(Console.Out, hostile, result);
+            return result.TargetsMet ? 0 : 2;
         }
 
         default:

@@ -18,6 +18,10 @@ internal static class Usage
               N PeerAgents in this process: start time, memory per agent, dm round trips per second
           all [--targets relay,wpb,irc] [--agents 0] [--rendezvous-dll PATH] [--inspircd /usr/sbin/inspircd] SCENARIO
               runs each server as a child process on a free port, the same scenario against each, one table
+          hostile [--honest 20] [--honest-rate 20] [--flood 30] [--settle 20] [--workers 8] [--held 500] [--base-port 45000]
+                  [--rendezvous-dll PATH] [--cli-dll PATH] [--web-dll PATH]
+              the rendezvous server, a terminal peer and the web app as child processes; one address (127.0.0.66)
+              floods all three while honest clients chat: memory before/peak/after, CPU, honest p99, nothing dropped
 
         SCENARIO:
           --clients 1000        clients connected at once (join storm)
@@ -46,6 +50,29 @@ internal static class Usage
         Timeout = options.Seconds("timeout", 180),
         StallTimeout = options.Seconds("stall-timeout", 10),
     };
+
+    public static Hostile.HostileOptions ReadHostile(ArgReader options)
+    {
+        var honest = options.Int("honest", 20);
+        if (honest is < 2 or > 250)
+        {
+            throw new ArgumentException("--honest is 2–250 (one loopback address each, two of them send).");
+        }
+
+        return new Hostile.HostileOptions
+        {
+            HonestClients = honest,
+            HonestRate = options.Doubles("honest-rate", [20])[0],
+            Flood = options.Seconds("flood", 30),
+            Settle = options.Seconds("settle", 20),
+            Workers = options.Int("workers", 8),
+            HeldConnections = options.Int("held", 500),
+            BasePort = options.Int("base-port", 45000),
+            RendezvousDll = options.String("rendezvous-dll", ""),
+            CliDll = options.String("cli-dll", ""),
+            WebDll = options.String("web-dll", ""),
+        };
+    }
 
     /// <summary>Refuses any address outside 127.0.0.0/8: this tool never loads another machine.</summary>
     public static string Loopback(string host)

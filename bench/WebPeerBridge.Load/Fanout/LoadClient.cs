@@ -50,10 +50,16 @@ internal sealed class LoadClient : IAsyncDisposable
     /// <summary>Lines received in all, for the curious.</summary>
     public long LinesReceived { get; private set; }
 
-    public async Task ConnectAsync(EndPoint server, CancellationToken cancellationToken)
+    /// <summary>Connects (from <paramref name="localAddress"/> when given: one loopback address per simulated host) and greets.</summary>
+    public async Task ConnectAsync(EndPoint server, CancellationToken cancellationToken, IPAddress? localAddress = null)
     {
         try
         {
+            if (localAddress is not null)
+            {
+                _socket.Bind(new IPEndPoint(localAddress, 0));
+            }
+
             await _socket.ConnectAsync(server, cancellationToken).ConfigureAwait(false);
             _readLoop = Task.Run(() => ReadLoopAsync(_stop.Token), CancellationToken.None);
             var greeting = _dialect.Greeting(Index);

@@ -29,6 +29,26 @@ internal sealed class BridgeOptions
     [Range(10, 1_000_000)]
     public int HistoryCapPerConversation { get; set; } = 1000;
 
+    /// <summary>Direct links each agent keeps at once (PeerAgentOptions.MaxLinks).</summary>
+    [Range(1, 100_000)]
+    public int MaxLinks { get; set; } = 256;
+
+    /// <summary>Incoming direct links from one address at once, per agent.</summary>
+    [Range(1, 100_000)]
+    public int MaxLinksPerAddress { get; set; } = 32;
+
+    /// <summary>New incoming direct links one address may open per minute, per agent.</summary>
+    [Range(1, 100_000)]
+    public int MaxNewLinksPerAddressPerMinute { get; set; } = 60;
+
+    /// <summary>Direct conversations each agent keeps (empty, then least recently used, ones are forgotten).</summary>
+    [Range(1, 100_000)]
+    public int MaxDirectConversations { get; set; } = 100;
+
+    /// <summary>A direct link idle this long is closed (the next message opens one again).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan LinkIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How long an agent outlives its last browser tab (reloads and dropped connections come back within it).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan GracePeriod { get; set; } = TimeSpan.FromMinutes(2);

@@ -7,9 +7,9 @@ using WebPeerBridge.Web.Sessions;
 namespace WebPeerBridge.Web.Hosting;
 
 /// <summary>
-/// At most <see cref="BridgeOptions.PageRequestsPerAddressPerMinute"/> page requests per remote address and minute
-/// (ASP.NET Core's rate limiter); the next one gets 429 with a page that says why. Assets, health probes and the
-/// circuit's own requests are not counted.
+/// At most <see cref="BridgeOptions.PageRequestsPerAddressPerMinute"/> page requests and circuit negotiations per remote
+/// address and minute (ASP.NET Core's rate limiter); the next one gets 429 with a page that says why. Assets, health
+/// probes and the circuit's traffic once connected are not counted.
 /// </summary>
 internal static class PageRateLimiting
 {
@@ -24,7 +24,7 @@ internal static class PageRateLimiting
             var limits = new LimitLog(time, logs.CreateLogger(typeof(PageRateLimiting).FullName!));
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, IPAddress>(context =>
-                SessionCookieMiddleware.IsPageRequest(context.Request)
+                SessionCookieMiddleware.IsPageRequest(context.Request) || SessionCookieMiddleware.IsCircuitNegotiation(context.Request)
                     ? RateLimitPartition.GetFixedWindowLimiter(ClientAddress.Of(context),
                         _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = Window, QueueLimit = 0 })
                     : RateLimitPartition.GetNoLimiter(IPAddress.Any));

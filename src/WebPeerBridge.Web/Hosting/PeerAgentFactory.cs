@@ -24,6 +24,11 @@ internal sealed class PeerAgentFactory(IOptions<BridgeOptions> options, ILoggerF
             BindAddress = bridge.BindAddress,
             AdvertisedHost = AdvertisedHostFor(bridge, rendezvous),
             HistoryCapPerConversation = bridge.HistoryCapPerConversation,
+            MaxLinks = bridge.MaxLinks,
+            MaxLinksPerAddress = bridge.MaxLinksPerAddress,
+            MaxNewLinksPerAddressPerMinute = bridge.MaxNewLinksPerAddressPerMinute,
+            MaxDirectConversations = bridge.MaxDirectConversations,
+            LinkIdleTimeout = bridge.LinkIdleTimeout,
             // A web user's conn: must not make the bridge a port scanner.
             RestrictUnlistedDials = true,
             Restore = restore,

@@ -1,5 +1,3 @@
-using HeaderNames = Microsoft.Net.Http.Headers.HeaderNames;
-
 namespace WebPeerBridge.Web.Sessions;
 
 /// <summary>Issues the session cookie on the first request for a page, so every tab of the browser shares one agent.</summary>
@@ -24,11 +22,21 @@ internal sealed class SessionCookieMiddleware(RequestDelegate next, SessionCooki
         return next(context);
     }
 
-    // Pages are what browsers navigate to; assets, health probes and the circuit's own requests need no session.
+    // Pages are what browsers navigate to; assets (any path with a file extension), health probes and the circuit's own
+    // requests need no session. Whatever the Accept header says: a page is rendered for a request without one too, so
+    // it must count against the per-address page limit like any other.
     internal static bool IsPageRequest(HttpRequest request) =>
         (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
         && !request.Path.StartsWithSegments("/_blazor", StringComparison.OrdinalIgnoreCase)
         && !request.Path.StartsWithSegments("/_framework", StringComparison.OrdinalIgnoreCase)
+        && !request.Path.StartsWithSegments("/_content", StringComparison.OrdinalIgnoreCase)
         && !request.Path.StartsWithSegments("/assets", StringComparison.OrdinalIgnoreCase)
-        && request.Headers[HeaderNames.Accept].ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
+        && !request.Path.StartsWithSegments("/healthz", StringComparison.OrdinalIgnoreCase)
+        && !request.Path.StartsWithSegments("/alive", StringComparison.OrdinalIgnoreCase)
+        && !Path.HasExtension(request.Path.Value);
+
+    // A tab's circuit starts with one negotiation (and one per reconnect): counted with the pages, so that a host
+    // cannot make the server hold connection tokens at the rate of its loop.
+    internal static bool IsCircuitNegotiation(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method) && request.Path.StartsWithSegments("/_blazor/negotiate", StringComparison.OrdinalIgnoreCase);
 }

@@ -40,6 +40,33 @@ public sealed class PageRateLimitTests
     }
 
     [Fact]
+    public async Task Page_requests_without_an_html_accept_header_and_circuit_negotiations_count_against_the_same_limit()
+    {
+        await using var app = new BridgeAppFactory(new Dictionary<string, string?> { ["Bridge:PageRequestsPerAddressPerMinute"] = "2" });
+        using var client = app.CreateClient(new() { HandleCookies = false });
+        using var bare = new HttpRequestMessage(HttpMethod.Get, "/");
+        bare.Headers.Add(TestRemoteAddress.HeaderName, "10.0.0.9");
+        using var page = await client.SendAsync(bare, Ct);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("WebPeerBridge", await page.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        using var negotiate = new HttpRequestMessage(HttpMethod.Post, "/_blazor/negotiate?negotiateVersion=1") { Content = new StringContent("") };
+        negotiate.Headers.Add(TestRemoteAddress.HeaderName, "10.0.0.9");
+        using var negotiated = await client.SendAsync(negotiate, Ct);
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, negotiated.StatusCode);
+
+        using var third = new HttpRequestMessage(HttpMethod.Get, "/");
+        third.Headers.Add(TestRemoteAddress.HeaderName, "10.0.0.9");
+        using var refused = await client.SendAsync(third, Ct);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+
+        using var again = new HttpRequestMessage(HttpMethod.Post, "/_blazor/negotiate?negotiateVersion=1") { Content = new StringContent("") };
+        again.Headers.Add(TestRemoteAddress.HeaderName, "10.0.0.9");
+        using var refusedNegotiation = await client.SendAsync(again, Ct);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refusedNegotiation.StatusCode);
+    }
+
+    [Fact]
     public async Task Refused_page_requests_are_logged_once_per_address_not_per_attempt()
     {
         using var logs = new RecordingLogs();

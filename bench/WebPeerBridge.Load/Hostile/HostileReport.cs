@@ -1,0 +1,47 @@
+using System.Globalization;
+
+namespace WebPeerBridge.Load.Hostile;
+
+/// <summary>The hostile run's figures as Markdown tables, ready for docs/BENCHMARKS.md.</summary>
+internal static class HostileReport
+{
+    public static void Write(TextWriter output, HostileOptions options, HostileResult result)
+    {
+        output.WriteLine(FormattableString.Invariant(
+            $"hostile: {options.HonestClients} honest clients, {options.HonestRate:0.#} broadcasts/s, floods from {options.Attacker} for {options.Flood.TotalSeconds:N0} s ({options.Workers} loops each, {options.HeldConnections} held connections), settle {options.Settle.TotalSeconds:N0} s"));
+        output.WriteLine($"load average before {result.LoadBefore}, after {result.LoadAfter}");
+        output.WriteLine();
+        output.WriteLine("| process | RSS before | peak | after | after vs before | CPU during floods |");
+        output.WriteLine("| --- | --- | --- | --- | --- | --- |");
+        foreach (var p in result.Processes)
+        {
+            output.WriteLine(FormattableString.Invariant(
+                $"| {p.Name} | {Mb(p.Before)} | {Mb(p.Peak)} | {Mb(p.After)} | {p.Growth * 100:+0.0;-0.0}% | {p.CpuDuringFloods.TotalSeconds:0.0} s |"));
+        }
+
+        output.WriteLine();
+        output.WriteLine("| flood | target | attempts | refused | taken | other |");
+        output.WriteLine("| --- | --- | --- | --- | --- | --- |");
+        foreach (var f in result.Floods)
+        {
+            var other = f.Attempts - f.Refused - f.Accepted;
+            output.WriteLine(FormattableString.Invariant($"| {f.What} | {f.Target} | {f.Attempts:N0} | {f.Refused:N0} | {f.Accepted:N0} | {Math.Max(0, other):N0} |"));
+        }
+
+        output.WriteLine();
+        output.WriteLine("| honest traffic | p50 | p99 | max | count | lost |");
+        output.WriteLine("| --- | --- | --- | --- | --- | --- |");
+        output.WriteLine(FormattableString.Invariant(
+            $"| broadcasts (send → every receiver) | {result.BroadcastLatency.P50:0.0} ms | {result.BroadcastLatency.P99:0.0} ms | {result.BroadcastLatency.Max:0.0} ms | {result.BroadcastsDelivered:N0} of {result.BroadcastsExpected:N0} | {result.BroadcastsExpected - result.BroadcastsDelivered:N0} missing, {result.BroadcastsOutOfOrder:N0} out of order, {result.HonestDropped} of {result.HonestClients} clients dropped |"));
+        output.WriteLine(FormattableString.Invariant(
+            $"| dm to the terminal peer, ack and echo | {result.DirectRoundTrip.P50:0.0} ms | {result.DirectRoundTrip.P99:0.0} ms | {result.DirectRoundTrip.Max:0.0} ms | {result.DirectRoundTrip.Count:N0} | {result.DirectFailures} failed |"));
+        output.WriteLine(FormattableString.Invariant(
+            $"| page loads (GET /, another address) | {result.PageLoad.P50:0.0} ms | {result.PageLoad.P99:0.0} ms | {result.PageLoad.Max:0.0} ms | {result.PageLoad.Count:N0} | {result.PagesRefused} refused |"));
+        output.WriteLine();
+        output.WriteLine(result.TargetsMet
+            ? "targets met: honest p99 under 100 ms, memory back within 20% of its start, no honest client dropped or refused"
+            : "targets NOT all met (honest p99 < 100 ms, memory within 20%, nothing honest dropped): see the rows above");
+    }
+
+    private static string Mb(long bytes) => (bytes / (1024.0 * 1024.0)).ToString("0.0", CultureInfo.InvariantCulture) + " MB";
+}
