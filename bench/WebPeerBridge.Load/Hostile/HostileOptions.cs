@@ -17,6 +17,9 @@ internal sealed record HostileOptions
     /// <summary>How long the floods (and the measured honest traffic) last.</summary>
     public TimeSpan Flood { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Rounds of floods, each followed by <see cref="Settle"/>: the second shows whether repeating them adds memory.</summary>
+    public int Rounds { get; init; } = 2;
+
     /// <summary>Pause after the floods before memory is read again.</summary>
     public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(20);
 

@@ -24,6 +24,11 @@ internal sealed class HostileRunner(HostileOptions options, TextWriter progress)
         var rendezvousPort = options.BasePort;
         var peerPort = options.BasePort + 1;
         var webPort = options.BasePort + 2;
+        foreach (var port in (int[])[rendezvousPort, peerPort, webPort])
+        {
+            EnsureFree(port);
+        }
+
         var server = new IPEndPoint(IPAddress.Loopback, rendezvousPort);
         var peer = new IPEndPoint(IPAddress.Loopback, peerPort);
         var web = new Uri($"http://127.0.0.1:{webPort}");
@@ -87,42 +92,53 @@ internal sealed class HostileRunner(HostileOptions options, TextWriter progress)
             }
 
             var messages = (int)Math.Max(1, options.HonestRate / Senders * options.Flood.TotalSeconds);
-            var recorders = honest.Select(c => c.BeginPhase(Senders * messages, Senders)).ToArray();
             var floods = NewFloodCounts();
-            using (var flood = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            var recorders = new List<PhaseRecorder>();
+            using var sampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var sampler = SampleAsync(processes, sampling.Token);
+            for (var round = 1; round <= options.Rounds; round++)
             {
-                flood.CancelAfter(options.Flood);
-                using var sampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                var sampler = SampleAsync(processes, sampling.Token);
-                var running = new List<Task>
+                var roundRecorders = honest.Select(c => c.BeginPhase(Senders * messages, Senders)).ToArray();
+                recorders.AddRange(roundRecorders);
+                foreach (var process in processes)
                 {
-                    BroadcastAsync(honest, dialect, messages, options.Flood, cancellationToken),
-                    direct.ChatAsync(TimeSpan.FromMilliseconds(200), flood.Token),
-                    pages.LoadAsync(TimeSpan.FromSeconds(1), flood.Token),
-                };
-                running.AddRange(StartFloods(floods, server, peer, web, flood.Token));
-                await Task.WhenAll(running).ConfigureAwait(false);
-                await WaitDeliveredAsync(recorders, TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false);
+                    process.MarkRoundStart();
+                }
+
+                using (var flood = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                {
+                    flood.CancelAfter(options.Flood);
+                    var running = new List<Task>
+                    {
+                        BroadcastAsync(honest, dialect, messages, options.Flood, cancellationToken),
+                        direct.ChatAsync(TimeSpan.FromMilliseconds(200), flood.Token),
+                        pages.LoadAsync(TimeSpan.FromSeconds(1), flood.Token),
+                    };
+                    running.AddRange(StartFloods(floods, server, peer, web, flood.Token));
+                    await Task.WhenAll(running).ConfigureAwait(false);
+                }
+
+                await WaitDeliveredAsync(roundRecorders, TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false);
                 foreach (var process in processes)
                 {
                     process.MarkFloodsOver();
                 }
 
-                progress.WriteLine($"[hostile] floods over; settling {options.Settle.TotalSeconds:N0} s");
+                progress.WriteLine($"[hostile] round {round} of floods over; settling {options.Settle.TotalSeconds:N0} s");
                 await Task.Delay(options.Settle, cancellationToken).ConfigureAwait(false);
-                await sampling.CancelAsync().ConfigureAwait(false);
-                await sampler.ConfigureAwait(false);
+                foreach (var process in processes)
+                {
+                    process.MarkSettled();
+                }
             }
 
-            foreach (var process in processes)
-            {
-                process.MarkAfter();
-            }
+            await sampling.CancelAsync().ConfigureAwait(false);
+            await sampler.ConfigureAwait(false);
 
             var latencies = recorders.SelectMany(r => r.Latencies.ToArray()).ToArray();
             return new HostileResult(processes, floods, honest.Count, honest.Count(c => c.Closed || c.Error is not null),
                 recorders.Sum(r => (long)r.Expected), recorders.Sum(r => (long)r.Count), recorders.Sum(r => (long)r.OutOfOrder),
-                LatencySummary.FromTicks(latencies), LatencySummary.FromTicks(direct.RoundTrips), direct.Failures,
+                LatencySummary.FromTicks(latencies), LatencySummary.FromTicks(direct.RoundTrips), direct.Failures, direct.Error,
                 LatencySummary.FromTicks(pages.Loads), pages.Refused, loadBefore, LoadAverage());
         }
         finally
@@ -243,6 +259,24 @@ internal sealed class HostileRunner(HostileOptions options, TextWriter progress)
 
         environment.TryAdd("Logging__LogLevel__Default", "Warning");
         return ChildProcess.Start(DotnetHost(), args, Path.Combine(options.WorkDirectory, name + ".log"), environment, Path.GetDirectoryName(dll));
+    }
+
+    // A program still listening there from an earlier run would be measured instead of the fresh child.
+    private static void EnsureFree(int port)
+    {
+        var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, port);
+        try
+        {
+            probe.Start();
+        }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            throw new InvalidOperationException($"Port {port} is in use ({ex.SocketErrorCode}): pass another --base-port.", ex);
+        }
+        finally
+        {
+            probe.Stop();
+        }
     }
 
     // One loopback address per honest host: 127.0.1.1, 127.0.1.2, …

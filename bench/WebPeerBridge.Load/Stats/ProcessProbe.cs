@@ -29,6 +29,27 @@ internal static class ProcessProbe
         return null;
     }
 
+    /// <summary>The number of threads of <paramref name="pid"/>, or null when it cannot be read.</summary>
+    public static int? Threads(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith("Threads:", StringComparison.Ordinal))
+                {
+                    return int.Parse(line["Threads:".Length..].Trim(), CultureInfo.InvariantCulture);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+            // The process is gone or not ours to read.
+        }
+
+        return null;
+    }
+
     /// <summary>User plus system CPU time of <paramref name="pid"/>, or null when it cannot be read.</summary>
     public static TimeSpan? CpuTime(int pid)
     {
