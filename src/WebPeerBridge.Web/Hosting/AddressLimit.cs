@@ -8,4 +8,5 @@ internal enum AddressLimit
     CircuitsPerSession,
     CircuitsPerAddress,
     PageRequestsPerAddressPerMinute,
+    ConnectionsPerAddress,
 }

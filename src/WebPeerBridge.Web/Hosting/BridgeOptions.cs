@@ -29,6 +29,13 @@ internal sealed class BridgeOptions
     [Range(10, 1_000_000)]
     public int HistoryCapPerConversation { get; set; } = 1000;
 
+    /// <summary>
+    /// TCP connections to the web app open at once from one remote address; one more is closed at once. A tab holds one
+    /// (its circuit) plus a few while a page loads, so a NAT'd lab of 40 tabs fits; raise it with the class.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxConnectionsPerAddress { get; set; } = 256;
+
     /// <summary>Direct links each agent keeps at once (PeerAgentOptions.MaxLinks).</summary>
     [Range(1, 100_000)]
     public int MaxLinks { get; set; } = 256;

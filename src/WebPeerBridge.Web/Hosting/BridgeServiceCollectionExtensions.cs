@@ -79,6 +79,10 @@ internal static class BridgeServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, SessionCircuitHandler>());
 
         services.AddPageRateLimiting();
+        services.AddSingleton(sp => new ConnectionsPerAddress(sp.GetRequiredService<IOptions<BridgeOptions>>(),
+            new LimitLog(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<ConnectionsPerAddress>())));
+        services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
+            .Configure<ConnectionsPerAddress>((kestrel, limit) => limit.Apply(kestrel));
         services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"])
             .AddCheck<RendezvousReachableHealthCheck>("rendezvous-reachable", tags: ["ready"]);
