@@ -15,6 +15,8 @@ internal static class BridgeApplicationExtensions
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
         }
 
+        // First: behind a trusted proxy, every limit below counts the browser's address, not the proxy's.
+        app.UseForwardedHeaders();
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         // Before the session cookie: a refused request gets no session.
         app.UseRateLimiter();

@@ -30,6 +30,14 @@ internal sealed class BridgeOptions
     public int HistoryCapPerConversation { get; set; } = 1000;
 
     /// <summary>
+    /// Reverse proxies in front of the web app (IP addresses): a request from one of them is counted against the address
+    /// its <c>X-Forwarded-For</c> names, not against the proxy's, and the proxy's connections are not limited per
+    /// address. Empty: the header is ignored (any host could write one).
+    /// </summary>
+    [WebPeerBridge.Rendezvous.IpAddresses]
+    public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>
     /// TCP connections to the web app open at once from one remote address; one more is closed at once. A tab holds one
     /// (its circuit) plus a few while a page loads, so a NAT'd lab of 40 tabs fits; raise it with the class.
     /// </summary>

@@ -78,6 +78,18 @@ internal static class BridgeServiceCollectionExtensions
         services.AddScoped<BridgeJs>();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, SessionCircuitHandler>());
 
+        services.AddOptions<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>().Configure<IOptions<BridgeOptions>>((forwarded, bridge) =>
+        {
+            forwarded.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor
+                | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto;
+            // Only the configured proxies are believed (not even loopback by default).
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var proxy in bridge.Value.TrustedProxies)
+            {
+                forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            }
+        });
         services.AddPageRateLimiting();
         services.AddSingleton(sp => new ConnectionsPerAddress(sp.GetRequiredService<IOptions<BridgeOptions>>(),
             new LimitLog(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<ConnectionsPerAddress>())));

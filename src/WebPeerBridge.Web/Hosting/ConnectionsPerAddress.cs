@@ -31,6 +31,13 @@ internal sealed class ConnectionsPerAddress(IOptions<BridgeOptions> options, Lim
     private async Task ServeAsync(ConnectionDelegate next, ConnectionContext connection)
     {
         var address = ClientAddress.Parse((connection.RemoteEndPoint as IPEndPoint)?.Address.ToString());
+        if (IsTrustedProxy(address))
+        {
+            // A proxy carries many browsers: their requests are counted by the address it forwards.
+            await next(connection).ConfigureAwait(false);
+            return;
+        }
+
         if (!TryOpen(address))
         {
             limits.Reached(AddressLimit.ConnectionsPerAddress, address, options.Value.MaxConnectionsPerAddress);
@@ -47,6 +54,9 @@ internal sealed class ConnectionsPerAddress(IOptions<BridgeOptions> options, Lim
             Close(address);
         }
     }
+
+    private bool IsTrustedProxy(IPAddress address) =>
+        options.Value.TrustedProxies.Exists(proxy => ClientAddress.Parse(proxy).Equals(address));
 
     private bool TryOpen(IPAddress address)
     {

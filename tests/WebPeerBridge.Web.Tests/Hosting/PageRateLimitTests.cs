@@ -67,6 +67,36 @@ public sealed class PageRateLimitTests
     }
 
     [Fact]
+    public async Task Behind_a_trusted_proxy_pages_count_against_the_forwarded_address_and_anyone_elses_header_is_ignored()
+    {
+        await using var app = new BridgeAppFactory(new Dictionary<string, string?>
+        {
+            ["Bridge:PageRequestsPerAddressPerMinute"] = "1",
+            ["Bridge:TrustedProxies:0"] = "10.0.0.1",
+        });
+        using var client = app.CreateClient(new() { HandleCookies = false });
+        HttpRequestMessage Via(string address, string forwardedFor)
+        {
+            var request = PageRequest(address);
+            request.Headers.Add("X-Forwarded-For", forwardedFor);
+            return request;
+        }
+
+        using var ana = await client.SendAsync(Via("10.0.0.1", "192.168.5.20"), Ct);
+        using var anaAgain = await client.SendAsync(Via("10.0.0.1", "192.168.5.20"), Ct);
+        using var bo = await client.SendAsync(Via("10.0.0.1", "192.168.5.21"), Ct);
+        Assert.Equal(HttpStatusCode.OK, ana.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, anaAgain.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, bo.StatusCode);
+
+        // A host that is no proxy cannot pick the address it is counted as.
+        using var forger = await client.SendAsync(Via("10.0.0.2", "192.168.5.30"), Ct);
+        using var forgerAgain = await client.SendAsync(Via("10.0.0.2", "192.168.5.31"), Ct);
+        Assert.Equal(HttpStatusCode.OK, forger.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, forgerAgain.StatusCode);
+    }
+
+    [Fact]
     public async Task Refused_page_requests_are_logged_once_per_address_not_per_attempt()
     {
         using var logs = new RecordingLogs();
