@@ -18,7 +18,7 @@ internal static class Usage
               N PeerAgents in this process: start time, memory per agent, dm round trips per second
           all [--targets relay,wpb,irc] [--agents 0] [--rendezvous-dll PATH] [--inspircd /usr/sbin/inspircd] SCENARIO
               runs each server as a child process on a free port, the same scenario against each, one table
-          hostile [--honest 20] [--honest-rate 20] [--flood 30] [--settle 20] [--rounds 2] [--workers 8] [--held 500] [--base-port 45000]
+          hostile [--honest 20] [--honest-rate 20] [--flood 30] [--settle 20] [--rounds 2] [--workers 8] [--held 500] [--base-port 0 = free ports]
                   [--rendezvous-dll PATH] [--cli-dll PATH] [--web-dll PATH]
               the rendezvous server, a terminal peer and the web app as child processes; one address (127.0.0.66)
               floods all three while honest clients chat: memory before/peak/after, CPU, honest p99, nothing dropped
@@ -68,7 +68,7 @@ internal static class Usage
             Rounds = Math.Max(1, options.Int("rounds", 2)),
             Workers = options.Int("workers", 8),
             HeldConnections = options.Int("held", 500),
-            BasePort = options.Int("base-port", 45000),
+            BasePort = options.Int("base-port", 0),
             RendezvousDll = options.String("rendezvous-dll", ""),
             CliDll = options.String("cli-dll", ""),
             WebDll = options.String("web-dll", ""),

@@ -32,8 +32,8 @@ internal sealed record HostileOptions
     /// <summary>The attacking host (one address: DESIGN says a host harms only itself).</summary>
     public IPAddress Attacker { get; init; } = IPAddress.Parse("127.0.0.66");
 
-    /// <summary>First of three ports: rendezvous, the terminal peer's listener, the web app.</summary>
-    public int BasePort { get; init; } = 45000;
+    /// <summary>First of three ports: rendezvous, the terminal peer's listener, the web app; 0: three free ports.</summary>
+    public int BasePort { get; init; }
 
     public string RendezvousDll { get; init; } = "";
 
@@ -43,12 +43,16 @@ internal sealed record HostileOptions
 
     public string WorkDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "wpb-hostile");
 
-    /// <summary>Builds of the three programs: next to this tool (rendezvous) or in the repository's Release output.</summary>
+    /// <summary>
+    /// Builds of the three programs: next to this tool (rendezvous) or in the repository's output of the configuration
+    /// this tool was built in (bin/Release/… or bin/Debug/…).
+    /// </summary>
     public static HostileOptions WithDefaultPaths(HostileOptions options)
     {
         var root = FindRepositoryRoot();
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Name ?? "Release";
         string Built(string project) => root is null ? project + ".dll"
-            : Path.Combine(root, "src", project, "bin", "Release", "net10.0", project + ".dll");
+            : Path.Combine(root, "src", project, "bin", configuration, "net10.0", project + ".dll");
         return options with
         {
             RendezvousDll = options.RendezvousDll is { Length: > 0 } r ? r : Path.Combine(AppContext.BaseDirectory, "WebPeerBridge.Rendezvous.dll"),

@@ -21,13 +21,13 @@ internal sealed class HostileRunner(HostileOptions options, TextWriter progress)
     public async Task<HostileResult> RunAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(options.WorkDirectory);
-        var rendezvousPort = options.BasePort;
-        var peerPort = options.BasePort + 1;
-        var webPort = options.BasePort + 2;
-        foreach (var port in (int[])[rendezvousPort, peerPort, webPort])
+        int[] ports = options.BasePort == 0 ? FreePorts(3) : [options.BasePort, options.BasePort + 1, options.BasePort + 2];
+        foreach (var port in ports)
         {
             EnsureFree(port);
         }
+
+        var (rendezvousPort, peerPort, webPort) = (ports[0], ports[1], ports[2]);
 
         var server = new IPEndPoint(IPAddress.Loopback, rendezvousPort);
         var peer = new IPEndPoint(IPAddress.Loopback, peerPort);
@@ -259,6 +259,20 @@ internal sealed class HostileRunner(HostileOptions options, TextWriter progress)
 
         environment.TryAdd("Logging__LogLevel__Default", "Warning");
         return ChildProcess.Start(DotnetHost(), args, Path.Combine(options.WorkDirectory, name + ".log"), environment, Path.GetDirectoryName(dll));
+    }
+
+    private static int[] FreePorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            listeners.ForEach(l => l.Start());
+            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Stop());
+        }
     }
 
     // A program still listening there from an earlier run would be measured instead of the fresh child.
