@@ -1,13 +1,14 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using WebPeerBridge.Protocol.Limits;
 
 namespace WebPeerBridge.Rendezvous.Limits;
 
 /// <summary>
 /// Counts connections and registrations per remote address and overall, and the registrations each address started in
 /// the current minute (DESIGN.md, "A hostile host on the LAN harms only itself"). Trusted addresses (a bridge's host) are
-/// exempt from the per-address limits, not from the overall one. Also decides when a refusal is logged: once per address
-/// and minute, never per attempt.
+/// exempt from the per-address limits, not from the overall one. A refusal is logged once per address and minute, never
+/// per attempt (<see cref="OncePerInterval{TKey}"/>).
 /// </summary>
 internal sealed partial class AddressLimits
 {
@@ -19,6 +20,7 @@ internal sealed partial class AddressLimits
     private readonly RendezvousOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<AddressLimits> _logger;
+    private readonly OncePerInterval<IPAddress> _logOnce;
     private int _connections;
 
     public AddressLimits(RendezvousOptions options, TimeProvider time, ILogger<AddressLimits> logger)
@@ -26,6 +28,7 @@ internal sealed partial class AddressLimits
         _options = options;
         _time = time;
         _logger = logger;
+        _logOnce = new OncePerInterval<IPAddress>(s_minute, time);
         _trusted = [.. options.TrustedAddresses.Select(a => Normalize(IPAddress.Parse(a)))];
     }
 
@@ -116,25 +119,9 @@ internal sealed partial class AddressLimits
     /// <summary>Logs a refusal of <paramref name="address"/>: the first one in each minute, so that a flood fills no disk.</summary>
     public void Refused(IPAddress address, LimitVerdict verdict)
     {
-        if (ShouldLogRefusal(address))
+        if (_logOnce.TryEnter(address))
         {
             LogRefused(address.ToString(), verdict);
-        }
-    }
-
-    private bool ShouldLogRefusal(IPAddress address)
-    {
-        lock (_gate)
-        {
-            var entry = GetEntry(address);
-            var now = _time.GetTimestamp();
-            if (entry.LastLogged != 0 && _time.GetElapsedTime(entry.LastLogged, now) < s_minute)
-            {
-                return false;
-            }
-
-            entry.LastLogged = Math.Max(1, now);
-            return true;
         }
     }
 
@@ -160,10 +147,10 @@ internal sealed partial class AddressLimits
         return entry;
     }
 
-    // An address with nothing open is kept while its minute's counts or its log-once still matter.
+    // An address with nothing open is kept while its minute's counts still matter.
     private void Forget(IPAddress address, Entry entry)
     {
-        if (entry.Connections == 0 && entry.Registrations == 0 && entry.RegistrationsThisMinute == 0 && entry.LastLogged == 0)
+        if (entry.Connections == 0 && entry.Registrations == 0 && entry.RegistrationsThisMinute == 0)
         {
             _entries.Remove(address);
         }
@@ -175,8 +162,7 @@ internal sealed partial class AddressLimits
         foreach (var (address, entry) in _entries.ToArray())
         {
             if (entry.Connections == 0 && entry.Registrations == 0 && (!expiredOnly
-                || _time.GetElapsedTime(entry.MinuteStarted, now) >= s_minute
-                && (entry.LastLogged == 0 || _time.GetElapsedTime(entry.LastLogged, now) >= s_minute)))
+                || _time.GetElapsedTime(entry.MinuteStarted, now) >= s_minute))
             {
                 _entries.Remove(address);
             }
@@ -192,6 +178,5 @@ internal sealed partial class AddressLimits
         public int Registrations;
         public long MinuteStarted;
         public int RegistrationsThisMinute;
-        public long LastLogged;
     }
 }
