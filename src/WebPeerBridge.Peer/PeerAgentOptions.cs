@@ -87,6 +87,17 @@ public sealed class PeerAgentOptions
     [Range(1, 100_000)]
     public int MaxNewLinksPerAddressPerMinute { get; set; } = 60;
 
+    /// <summary>Direct messages one link may bring at once (a pasted block of lines) before <see cref="DirectMessagesPerSecond"/> applies.</summary>
+    [Range(1, 100_000)]
+    public int DirectMessageBurst { get; set; } = 100;
+
+    /// <summary>
+    /// Direct messages per second one link may bring for as long as it goes on; a link beyond it gets <c>too_many</c>
+    /// and is closed (a classic client's without a word). A person types a few a second; a loop is held to this.
+    /// </summary>
+    [Range(typeof(double), "0.1", "100000")]
+    public double DirectMessagesPerSecond { get; set; } = 10;
+
     /// <summary>
     /// Direct conversations the agent keeps; opening one more forgets the one idle longest (empty ones first). Each
     /// holds up to <see cref="HistoryCapPerConversation"/> lines, so this bounds what peers can make the agent hold.

@@ -179,6 +179,62 @@ public sealed class PeerAgentLinkLimitTests : IAsyncLifetime
         Assert.DoesNotContain(alice.DirectConversations.SelectMany(c => c.Snapshot()), m => m.Text == "flood 0");
     }
 
+    [Fact]
+    public async Task A_link_sending_direct_messages_past_its_burst_and_rate_gets_too_many_for_that_message_and_is_closed()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = Agents.Options("alice", _server.Port);
+        options.DirectMessageBurst = 3;
+        options.DirectMessagesPerSecond = 1;
+        options.PingInterval = TimeSpan.FromHours(1);
+        options.ConnectTimeout = TimeSpan.FromMinutes(5);
+        options.LinkIdleTimeout = TimeSpan.FromHours(1);
+        var alice = new PeerAgent(options, null, time);
+        _owned.Add(alice);
+        Assert.True((await alice.StartAsync(Ct).WaitAsync(Timeouts.Await, Ct)).Success);
+        _owned.Add(await RawClient.JoinAsync(_server.Port, "mallory", RawClient.ClosedPort()));
+        await Eventually.HoldsAsync(() => alice.Peers.Count == 1, "alice lists mallory", alice);
+        var link = Own(await RawLink.DialPlainAsync(alice.PeerPort));
+        await link.SendHelloAsync("mallory");
+        Assert.Contains("\"hello\"", await link.ReadLineAsync(), StringComparison.Ordinal);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await link.SendDmAsync($"d-{i}", $"burst {i}", time.GetUtcNow());
+            Assert.Contains($"\"ack\",\"id\":\"d-{i}\"", await link.ReadLineAsync(), StringComparison.Ordinal);
+        }
+
+        // One second gives one more.
+        time.Advance(TimeSpan.FromSeconds(1));
+        await link.SendDmAsync("d-3", "after a second", time.GetUtcNow());
+        Assert.Contains("\"ack\",\"id\":\"d-3\"", await link.ReadLineAsync(), StringComparison.Ordinal);
+
+        await link.SendDmAsync("d-4", "one too fast", time.GetUtcNow());
+        var refusal = await link.ReadLineAsync();
+        Assert.Contains("\"code\":\"too_many\"", refusal, StringComparison.Ordinal);
+        Assert.Contains("\"id\":\"d-4\"", refusal, StringComparison.Ordinal);
+        Assert.Null(await link.ReadLineAsync());
+        Assert.Equal(["burst 0", "burst 1", "burst 2", "after a second"],
+            alice.FindDirect("mallory")!.Snapshot().Where(m => m.Kind == ChatMessageKind.Chat).Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task A_classic_link_sending_past_its_burst_is_closed_without_a_word_after_the_messages_within_it()
+    {
+        var alice = await _agents.JoinAsync("alice", _server.Port, o =>
+        {
+            o.DirectMessageBurst = 2;
+            o.DirectMessagesPerSecond = 0.1;
+        });
+        var seed = Own(await RawLink.DialPlainAsync(alice.PeerPort));
+
+        await seed.SendRawAsync("to_peer:oneto_peer:twoto_peer:three");
+
+        Assert.Null(await seed.ReadLineAsync());
+        var texts = alice.DirectConversations.SelectMany(c => c.Snapshot()).Where(m => m.Kind == ChatMessageKind.Chat).Select(m => m.Text).ToList();
+        Assert.Equal(["one", "two"], texts);
+    }
+
     private static bool Delivered(PeerAgent agent, string peer, string? id) =>
         agent.FindDirect(peer)?.Snapshot().Any(m => m.Id == id && m.State == DeliveryState.Delivered) == true;
 

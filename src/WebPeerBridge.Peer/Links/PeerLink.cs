@@ -23,6 +23,7 @@ internal sealed partial class PeerLink : DirectLink
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (PendingDm Message, ITimer Timer)> _pending = new(StringComparer.Ordinal);
+    private readonly MessageRate _rate;
     private string? _closeReason;
     private bool _closed;
 
@@ -35,6 +36,7 @@ internal sealed partial class PeerLink : DirectLink
         _owner = owner;
         _time = time;
         _logger = logger;
+        _rate = new MessageRate(options.DirectMessageBurst, options.DirectMessagesPerSecond, time);
     }
 
     public override bool GivesReceipts => true;
@@ -153,6 +155,16 @@ internal sealed partial class PeerLink : DirectLink
                 {
                     ClosedByPeer = true;
                     reason = "The other side closed it.";
+                    break;
+                }
+
+                if (result.Frame is Dm && !_rate.TryTake())
+                {
+                    LogTooFast(PeerName, _options.DirectMessagesPerSecond);
+                    await TrySendAsync(new ErrorFrame(ErrorCodes.TooMany,
+                        $"More than {_options.DirectMessageBurst} direct messages at once, then {_options.DirectMessagesPerSecond:0.#} a second: this link is closed.",
+                        ((Dm)result.Frame).Id)).ConfigureAwait(false);
+                    reason = "It sent direct messages faster than the limit.";
                     break;
                 }
 
@@ -331,6 +343,9 @@ internal sealed partial class PeerLink : DirectLink
 
     [LoggerMessage(4, LogLevel.Error, "Link with {Peer} failed")]
     private partial void LogLoopFailed(Exception exception, string peer);
+
+    [LoggerMessage(6, LogLevel.Warning, "Link with {Peer} sent direct messages faster than {PerSecond} a second after its burst; closed")]
+    private partial void LogTooFast(string peer, double perSecond);
 
     [LoggerMessage(5, LogLevel.Debug, "Write to {Peer} failed: {Message}")]
     private partial void LogSendFailed(string peer, string message);

@@ -26,6 +26,7 @@ internal sealed partial class SeedLink : DirectLink
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly MessageRate _rate;
     private string? _closeReason;
     private long _lastWrite;
     private int _finished;
@@ -40,6 +41,7 @@ internal sealed partial class SeedLink : DirectLink
         _newId = newId;
         _time = time;
         _logger = logger;
+        _rate = new MessageRate(options.DirectMessageBurst, options.DirectMessagesPerSecond, time);
     }
 
     public override bool GivesReceipts => false;
@@ -169,6 +171,15 @@ internal sealed partial class SeedLink : DirectLink
                 continue;
             }
 
+            if (!_rate.TryTake())
+            {
+                // A classic client shows any text as a message: it gets no error, only the close.
+                LogTooFast(PeerName, _options.DirectMessagesPerSecond);
+                Interlocked.CompareExchange(ref _closeReason, "It sent messages faster than the limit.", null);
+                _connection.Abort();
+                return;
+            }
+
             _owner.OnMessageReceived(this, _newId(), text, null);
         }
     }
@@ -214,6 +225,9 @@ internal sealed partial class SeedLink : DirectLink
 
     [LoggerMessage(2, LogLevel.Debug, "Write to seed peer {Peer} failed: {Message}")]
     private partial void LogSendFailed(string peer, string message);
+
+    [LoggerMessage(4, LogLevel.Warning, "Seed link with {Peer} sent messages faster than {PerSecond} a second after its burst; closed")]
+    private partial void LogTooFast(string peer, double perSecond);
 
     [LoggerMessage(3, LogLevel.Error, "Seed link with {Peer} failed")]
     private partial void LogFailed(Exception exception, string peer);

@@ -56,6 +56,14 @@ internal sealed class BridgeOptions
     [Range(1, 100_000)]
     public int MaxNewLinksPerAddressPerMinute { get; set; } = 60;
 
+    /// <summary>Direct messages one link may bring at once before <see cref="DirectMessagesPerSecond"/> applies.</summary>
+    [Range(1, 100_000)]
+    public int DirectMessageBurst { get; set; } = 100;
+
+    /// <summary>Direct messages per second one link may bring; beyond, <c>too_many</c> and the link is closed.</summary>
+    [Range(typeof(double), "0.1", "100000")]
+    public double DirectMessagesPerSecond { get; set; } = 10;
+
     /// <summary>Direct conversations each agent keeps (empty, then least recently used, ones are forgotten).</summary>
     [Range(1, 100_000)]
     public int MaxDirectConversations { get; set; } = 100;

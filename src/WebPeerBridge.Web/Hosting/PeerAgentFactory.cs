@@ -28,6 +28,8 @@ internal sealed class PeerAgentFactory(IOptions<BridgeOptions> options, ILoggerF
             MaxLinksPerAddress = bridge.MaxLinksPerAddress,
             MaxNewLinksPerAddressPerMinute = bridge.MaxNewLinksPerAddressPerMinute,
             MaxDirectConversations = bridge.MaxDirectConversations,
+            DirectMessageBurst = bridge.DirectMessageBurst,
+            DirectMessagesPerSecond = bridge.DirectMessagesPerSecond,
             LinkIdleTimeout = bridge.LinkIdleTimeout,
             // A web user's conn: must not make the bridge a port scanner.
             RestrictUnlistedDials = true,
