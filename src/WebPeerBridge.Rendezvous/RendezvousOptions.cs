@@ -39,6 +39,13 @@ public sealed class RendezvousOptions
     [Range(1, 100_000)]
     public int MaxBroadcastBatch { get; set; } = 1024;
 
+    /// <summary>
+    /// Most registrations, joins and leaves coalesced in one turn of the hub (one holds transaction, each client's joined
+    /// and left lines in one write): all those waiting at that moment, up to this many.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxPresenceBatch { get; set; } = 256;
+
     /// <summary>How many broadcasts a <c>welcome</c> without <c>since</c> carries.</summary>
     [Range(0, 100_000)]
     public int WelcomeHistoryCount { get; set; } = 200;

@@ -1,0 +1,90 @@
+namespace WebPeerBridge.Rendezvous.Fanout;
+
+/// <summary>
+/// The <c>joined</c> and <c>left</c> frames of one turn of the hub's loop, coalesced: every v1 receiver gets them as one
+/// queued slice of one array (one write, one syscall, however many joins came together), a client that registered
+/// during the turn only those after its own registration (its welcome already lists the rest). Dialects that render
+/// frames themselves get them one by one. Used by the hub's loop only.
+/// </summary>
+internal sealed class PresenceBatch
+{
+    private readonly List<Outbound> _frames = [];
+    private readonly Dictionary<IHubClient, int> _startOf = new(ReferenceEqualityComparer.Instance);
+    private int _bytes;
+    private byte[]? _lines;
+    private int[] _offsets = [];
+
+    public int Count => _frames.Count;
+
+    public int Bytes => _bytes;
+
+    public void Add(in Outbound frame)
+    {
+        _frames.Add(frame);
+        _bytes += frame.Line.Length;
+    }
+
+    /// <summary><paramref name="client"/> registered now: it gets only the frames added from here on.</summary>
+    public void StartsHere(IHubClient client) => _startOf[client] = _frames.Count;
+
+    /// <summary>Joins the frames into one array; call once, before <see cref="TryEnqueue"/>.</summary>
+    public void Seal()
+    {
+        if (_frames.Count == 1)
+        {
+            _lines = null;
+            return;
+        }
+
+        _lines = new byte[_bytes];
+        if (_offsets.Length < _frames.Count + 1)
+        {
+            _offsets = new int[Math.Max(_frames.Count + 1, _offsets.Length * 2)];
+        }
+
+        var at = 0;
+        for (var i = 0; i < _frames.Count; i++)
+        {
+            _offsets[i] = at;
+            _frames[i].Line.Span.CopyTo(_lines.AsSpan(at));
+            at += _frames[i].Line.Length;
+        }
+
+        _offsets[_frames.Count] = at;
+    }
+
+    /// <summary>Queues what <paramref name="client"/> is to get; false when its queue is full.</summary>
+    public bool TryEnqueue(IHubClient client)
+    {
+        var start = _startOf.Count > 0 && _startOf.TryGetValue(client, out var from) ? from : 0;
+        if (start == _frames.Count)
+        {
+            return true;
+        }
+
+        if (_lines is null || client.Protocol != Protocol.Frames.PeerProtocols.V1)
+        {
+            for (var i = start; i < _frames.Count; i++)
+            {
+                if (!client.TryEnqueue(_frames[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        // Several lines in one slice; its frame is the first of them (a dialect writing lines never looks at it).
+        var slice = new Outbound(_frames[start].Frame, _lines.AsMemory(_offsets[start], _bytes - _offsets[start]));
+        return client.TryEnqueue(slice);
+    }
+
+    public void Clear()
+    {
+        _frames.Clear();
+        _startOf.Clear();
+        _bytes = 0;
+        _lines = null;
+    }
+}
