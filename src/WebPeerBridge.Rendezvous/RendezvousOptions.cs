@@ -87,7 +87,7 @@ public sealed class RendezvousOptions
     /// wait unread, so that one client sending in bulk cannot fill everyone else's queue faster than it drains.
     /// </summary>
     [Range(1, 1024)]
-    public int MaxSaysInFlight { get; set; } = 16;
+    public int MaxSaysInFlight { get; set; } = 64;
 
     /// <summary>How often connections are checked for the hello, idle and send timeouts.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]

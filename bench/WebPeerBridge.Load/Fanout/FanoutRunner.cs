@@ -71,7 +71,12 @@ internal sealed class FanoutRunner(FanoutOptions options, TextWriter progress)
         }
     }
 
-    public static string Describe(double rate) => rate == 0 ? "closed loop" : $"{rate:N0}/s";
+    public static string Describe(double rate) => rate switch
+    {
+        0 => "closed loop",
+        FanoutOptions.Burst => "burst",
+        _ => $"{rate:N0}/s",
+    };
 
     private async Task<(int Ready, TimeSpan Elapsed)> JoinStormAsync(LoadClient[] clients, EndPoint server, CancellationToken ct)
     {

@@ -275,13 +275,12 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
     protected void Dequeued(in Outbound frame)
     {
         // An own say ends either as its said or, when the log cannot store it, as unavailable with its id.
-        if (frame.Frame is Said said && string.Equals(said.From, RegisteredName, StringComparison.Ordinal)
-            || frame.Frame is ErrorFrame { Code: ErrorCodes.Unavailable })
+        if (frame.Echoes > 0)
         {
             TaskCompletionSource? echoed;
             lock (_paceGate)
             {
-                _saysInFlight = Math.Max(0, _saysInFlight - 1);
+                _saysInFlight = Math.Max(0, _saysInFlight - frame.Echoes);
                 echoed = _echoed;
                 _echoed = null;
             }

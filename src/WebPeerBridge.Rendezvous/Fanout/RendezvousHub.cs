@@ -17,9 +17,9 @@ namespace WebPeerBridge.Rendezvous.Fanout;
 /// Accepted means stored: the says waiting at one moment are stored in one transaction (group commit), and only then
 /// go out as <c>said</c>; before any other command is carried out, so a welcome's history is exactly what was stored.
 /// When the log cannot write, each of those says gets <c>unavailable</c> with its id, and nothing is echoed.
-/// Joins and leaves of one turn (the commands waiting at one moment) are coalesced: the names' holds stored in one
-/// transaction, then the welcomes queued, then the joined and left lines sent to each client as one write
-/// (<see cref="PresenceBatch"/>); always before the next broadcast, so the order each client sees is the loop's order.
+/// What one turn (the commands waiting at one moment) sends is coalesced: the names' holds stored in one transaction,
+/// then the welcomes queued, then the joined, left and said lines sent to each client as one write
+/// (<see cref="TurnBatch"/>), in the loop's order.
 /// </summary>
 internal sealed partial class RendezvousHub : IAsyncDisposable
 {
@@ -36,7 +36,7 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
     private readonly List<IHubClient> _slow = [];
     private readonly List<(IHubClient Client, NewBroadcast Broadcast)> _says = [];
     private readonly List<(IHubClient Client, PeerInfo Peer, WelcomeLine Welcome)> _welcomes = [];
-    private readonly PresenceBatch _presenceBatch = new();
+    private readonly TurnBatch _turn = new();
     private readonly PeerListLine _peerList;
 
     // The next suffix to try per adapted seed name; forgotten once the name itself is free again.
@@ -129,7 +129,7 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
                             break;
                     }
 
-                    if (_welcomes.Count + _presenceBatch.Count >= _options.MaxPresenceBatch)
+                    if (_welcomes.Count + _turn.Count >= _options.MaxPresenceBatch)
                     {
                         await EndTurnAsync().ConfigureAwait(false);
                     }
@@ -149,7 +149,7 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
 
     /// <summary>
     /// Stores the names' holds changed since the last turn, then queues the welcomes waiting for that, then sends the
-    /// turn's joins and leaves. Called before anything else is broadcast.
+    /// turn's joins and leaves. Called before the says waiting are stored, and when the inbox is empty.
     /// </summary>
     private async ValueTask EndTurnAsync()
     {
@@ -167,7 +167,7 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
             _welcomes.Clear();
         }
 
-        FlushPresence();
+        FlushTurn();
     }
 
     private async ValueTask RegisterCoreAsync(IHubClient client, Hello hello, string observedHost)
@@ -245,10 +245,10 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
 
         if (!resumed || moved)
         {
-            _presenceBatch.Add(joined);
+            _turn.Add(joined);
         }
 
-        _presenceBatch.StartsHere(client);
+        _turn.StartsHere(client);
     }
 
     private void QueueSay(IHubClient client, string? id, string text)
@@ -270,7 +270,7 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
         var batch = _says.ToArray();
         _says.Clear();
 
-        // The joins and leaves before these says go out before them.
+        // The joins before these says are stored before the says' batch (their welcomes' tokens), and sent before them.
         await EndTurnAsync().ConfigureAwait(false);
         IReadOnlyList<Said> stored;
         try
@@ -284,16 +284,18 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
             {
                 // A client whose queue is full is dropped by the next broadcast it misses; this one is only for it.
                 client.TryEnqueue(Outbound.Of(new ErrorFrame(ErrorCodes.Unavailable,
-                    "The server cannot store broadcasts right now; nothing was sent. Try again in a moment.", broadcast.Id)));
+                    "The server cannot store broadcasts right now; nothing was sent. Try again in a moment.", broadcast.Id)) with { Echoes = 1 });
             }
 
             return;
         }
 
-        foreach (var said in stored)
+        for (var i = 0; i < stored.Count; i++)
         {
-            Broadcast(Outbound.Of(said));
+            _turn.AddOwn(Outbound.Of(stored[i]), batch[i].Client);
         }
+
+        FlushTurn();
     }
 
     private void LeaveCore(IHubClient client, string reason)
@@ -306,44 +308,29 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
         RemoveMember(member);
         Release(member, reason);
         LogLeft(client.ConnectionId, member.Peer.Name, reason);
-        _presenceBatch.Add(Outbound.Of(new Left(member.Peer.Name, reason)));
+        _turn.Add(Outbound.Of(new Left(member.Peer.Name, reason)));
     }
 
-    /// <summary>Queues a broadcast for every member; then drops those whose queue overflowed, and says so.</summary>
-    private void Broadcast(in Outbound frame)
+    /// <summary>Sends the turn's frames, each client its part in one queued write; again for the drops it finds.</summary>
+    private void FlushTurn()
     {
-        foreach (var member in _memberList)
+        while (_turn.Count > 0)
         {
-            if (!member.Client.TryEnqueue(frame))
-            {
-                _slow.Add(member.Client);
-            }
-        }
-
-        DropSlow();
-        FlushPresence();
-    }
-
-    /// <summary>Sends the turn's joins and leaves, each client its part in one queued write; again for the drops it finds.</summary>
-    private void FlushPresence()
-    {
-        while (_presenceBatch.Count > 0)
-        {
-            _presenceBatch.Seal();
+            _turn.Seal();
             foreach (var member in _memberList)
             {
-                if (!_presenceBatch.TryEnqueue(member.Client))
+                if (!_turn.TryEnqueue(member.Client))
                 {
                     _slow.Add(member.Client);
                 }
             }
 
-            _presenceBatch.Clear();
+            _turn.Clear();
             DropSlow();
         }
     }
 
-    /// <summary>Drops every client whose queue overflowed; their <c>left</c> lines join the presence batch.</summary>
+    /// <summary>Drops every client whose queue overflowed; their <c>left</c> lines join the turn's frames.</summary>
     private void DropSlow()
     {
         if (_slow.Count == 0)
@@ -361,7 +348,7 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
                 Release(member, LeftReasons.Error);
                 LogSlowConsumer(client.ConnectionId, member.Peer.Name);
                 client.Abort(ErrorCodes.SlowConsumer, "Too many messages were waiting for you; reconnect to catch up.");
-                _presenceBatch.Add(Outbound.Of(new Left(member.Peer.Name, LeftReasons.Error)));
+                _turn.Add(Outbound.Of(new Left(member.Peer.Name, LeftReasons.Error)));
             }
         }
     }
