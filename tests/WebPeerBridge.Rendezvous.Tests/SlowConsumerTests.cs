@@ -33,6 +33,21 @@ public sealed class SlowConsumerTests
     }
 
     [Fact]
+    public async Task A_client_that_never_reads_is_dropped_by_the_byte_bound_when_its_broadcasts_come_coalesced()
+    {
+        // A queued slice may carry many broadcasts (one turn's), so the frame bound counts few: the byte bound must hold.
+        await using var server = await TestServer.StartAsync(Ct, o =>
+        {
+            o.ClientQueueFrames = 1_000_000;
+            o.ClientQueueBytes = 256 * 1024;
+        });
+
+        var outcome = await BroadcastPastAStuckClientAsync(server);
+
+        Assert.True(outcome.SentBeforeDrop < MaxMessages, "The stuck client was never dropped.");
+    }
+
+    [Fact]
     public async Task A_client_that_never_reads_is_dropped_when_its_socket_takes_nothing_for_the_send_timeout()
     {
         // Queue bounds far above anything this test sends: only the send timeout can drop the stuck client.
