@@ -17,11 +17,11 @@ internal static class Report
         var relay = results.FirstOrDefault(r => r.Target == TargetKind.Relay);
         output.WriteLine(F($"Scenario: {scenario.Clients} clients, {scenario.Senders} senders x {scenario.Messages} broadcasts per phase, {scenario.Padding} bytes of padding, closed-loop window {scenario.Window}."));
         output.WriteLine();
-        output.WriteLine("| target | ready | join storm | vs relay | server CPU | tool CPU | server RSS growth per client |");
-        output.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        output.WriteLine("| target | ready | join storm | vs relay | server CPU | tool CPU | server RSS growth per client | per extra idle client |");
+        output.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var r in results)
         {
-            output.WriteLine(F($"| {Name(r.Target)} | {r.ReadyClients}/{r.Clients} | {r.JoinStorm.TotalMilliseconds:N0} ms | {Ratio(r.JoinStorm.TotalMilliseconds, relay?.JoinStorm.TotalMilliseconds)} | {Seconds(r.JoinServerCpu)} | {r.JoinToolCpu.TotalSeconds:0.0} s | {Kb(r.BytesPerClient)} |"));
+            output.WriteLine(F($"| {Name(r.Target)} | {r.ReadyClients}/{r.Clients} | {r.JoinStorm.TotalMilliseconds:N0} ms | {Ratio(r.JoinStorm.TotalMilliseconds, relay?.JoinStorm.TotalMilliseconds)} | {Seconds(r.JoinServerCpu)} | {r.JoinToolCpu.TotalSeconds:0.0} s | {Kb(r.BytesPerClient)} | {Kb(r.BytesPerExtraClient)} |"));
         }
 
         output.WriteLine();

@@ -32,6 +32,7 @@ internal static class Usage
           --warmup 100          broadcasts per sender in an unreported closed-loop phase first (0: none)
           --padding 48          bytes of text after the timestamp
           --connect-parallelism 0   connections opened at once (0 = all)
+          --extra-clients 200   clients connected after the storm to read memory per extra idle client (0: none)
           --timeout 180         seconds for the whole run
           --stall-timeout 10    seconds without progress that end a phase
         """;
@@ -49,6 +50,7 @@ internal static class Usage
             WarmupMessages = options.Int("warmup", 100),
             Padding = options.Int("padding", d.Padding),
             ConnectParallelism = options.Int("connect-parallelism", d.ConnectParallelism),
+            ExtraClients = options.Int("extra-clients", d.ExtraClients),
             Timeout = options.Seconds("timeout", 180),
             StallTimeout = options.Seconds("stall-timeout", 10),
         };

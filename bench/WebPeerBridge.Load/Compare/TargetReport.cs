@@ -61,8 +61,14 @@ internal static class TargetReport
 
             if (r.BytesPerClient is { } bytes)
             {
-                Row(output, "RSS per idle client", Kb(relay?.BytesPerClient), Kb(irc?.BytesPerClient), who, Kb(bytes),
+                Row(output, "RSS growth per client over the storm (with one-time costs)", Kb(relay?.BytesPerClient), Kb(irc?.BytesPerClient), who, Kb(bytes),
                     Ratio(bytes, irc?.BytesPerClient, "InspIRCd"), "≤ 25 KB", bytes <= MaxBytesPerIdleClient);
+            }
+
+            if (r.BytesPerExtraClient is { } extra)
+            {
+                Row(output, "RSS per extra idle client", Kb(relay?.BytesPerExtraClient), Kb(irc?.BytesPerExtraClient), who, Kb(extra),
+                    Ratio(extra, irc?.BytesPerExtraClient, "InspIRCd"), "≤ 25 KB", extra <= MaxBytesPerIdleClient);
             }
         }
     }

@@ -39,6 +39,12 @@ internal sealed record FanoutOptions
     /// <summary>The server's process id, to read its memory and CPU time from /proc; null when unknown.</summary>
     public int? ServerPid { get; init; }
 
+    /// <summary>
+    /// Clients connected after the join storm (and closed before the send phases) to read the server's memory per extra
+    /// idle client: the cost of one more client, without the one-time cost of the first ones (JIT, pools); 0 = none.
+    /// </summary>
+    public int ExtraClients { get; init; } = 200;
+
     /// <summary>Connections opened at once during the join storm; 0 = all.</summary>
     public int ConnectParallelism { get; init; }
 
