@@ -144,8 +144,12 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
     {
         RegisteredName = you.Name;
         // The welcome is the first frame this client sees: it is queued before the hub sends anything else. The queue
-        // holds its frame; the write loop takes its line from TakeWelcome.
-        Volatile.Write(ref _welcome, welcome);
+        // holds its frame; a write loop that writes lines takes its line from TakeWelcome (a seed one renders the frame).
+        if (welcome.Length > 0)
+        {
+            Volatile.Write(ref _welcome, welcome);
+        }
+
         _ = TryEnqueue(Outbound.Unrendered(welcome.Frame));
         OnAccepted(you);
         _registered.TrySetResult(true);
