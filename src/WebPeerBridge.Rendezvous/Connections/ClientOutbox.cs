@@ -8,6 +8,9 @@ namespace WebPeerBridge.Rendezvous.Connections;
 /// One client's queue of frames on their way to its socket: many writers (the hub, the connection's own replies), one
 /// reader (its write loop). No lock per operation: a <see cref="ConcurrentQueue{T}"/>, frame and byte bounds kept with
 /// <see cref="Interlocked"/>, and one reusable wake-up for the reader, so that queueing a broadcast allocates nothing.
+/// A writer that queues a rendered line into an idle outbox runs the waiting write loop on its own thread, up to that
+/// loop's next wait (the line is copied and sent at once, one syscall, as a single-threaded server does): no thread-pool
+/// hand-off per client per broadcast. A frame the write loop renders itself (a welcome) wakes it on the thread pool.
 /// </summary>
 internal sealed class ClientOutbox : IValueTaskSource<bool>
 {
@@ -62,7 +65,7 @@ internal sealed class ClientOutbox : IValueTaskSource<bool>
         }
 
         _queue.Enqueue(frame);
-        WakeReader();
+        WakeReader(inline: !frame.Line.IsEmpty);
         return true;
     }
 
@@ -112,14 +115,16 @@ internal sealed class ClientOutbox : IValueTaskSource<bool>
     {
         if (Interlocked.Exchange(ref _completed, 1) == 0)
         {
-            WakeReader();
+            WakeReader(inline: false);
         }
     }
 
-    private void WakeReader()
+    /// <param name="inline">Run the write loop's continuation on this thread (cheap: a rendered line) or on the thread pool.</param>
+    private void WakeReader(bool inline)
     {
         if (Volatile.Read(ref _waiting) == 1 && Interlocked.Exchange(ref _waiting, 0) == 1)
         {
+            _wakeUp.RunContinuationsAsynchronously = !inline;
             // Whether anything is left to read is the reader's next TryRead to find out.
             _wakeUp.SetResult(true);
         }
