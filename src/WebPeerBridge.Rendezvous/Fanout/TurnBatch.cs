@@ -19,8 +19,6 @@ internal sealed class TurnBatch
 
     public int Count => _frames.Count;
 
-    public int Bytes => _bytes;
-
     public void Add(in Outbound frame)
     {
         _frames.Add(frame);
