@@ -53,6 +53,11 @@ internal sealed class ArgReader
 
     public bool Flag(string name) => Take(name) is { } v && v != "false";
 
+    /// <summary>A comma-separated list of numbers.</summary>
+    public IReadOnlyList<double> Doubles(string name, IReadOnlyList<double> fallback) => Take(name) is { } v
+        ? [.. v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(x => double.Parse(x, CultureInfo.InvariantCulture))]
+        : fallback;
+
     /// <summary>A comma-separated list of words.</summary>
     public IReadOnlyList<string> Words(string name, IReadOnlyList<string> fallback) => Take(name) is { } v
         ? v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
