@@ -94,8 +94,9 @@ try
         {
             var comparison = new ComparisonOptions
             {
-                Scenario = Usage.ReadScenario(options, defaultRates: [0, 500]),
-                Targets = [.. options.Words("targets", ["relay", "wpb", "irc"]).Select(t => Enum.Parse<TargetKind>(t, ignoreCase: true))],
+                // Issue 14's figures: join storm, a burst of 4 x 500 to every client, paced 200 and 800 broadcasts/s in.
+                Scenario = Usage.ReadScenario(options, new FanoutOptions { Senders = 4, Messages = 500, Rates = [FanoutOptions.Burst, 200, 800] }),
+                Targets = [.. options.Words("targets", ["relay", "irc", "wpb", "wpbfile"]).Select(t => Enum.Parse<TargetKind>(t, ignoreCase: true))],
                 Agents = options.Int("agents", 0),
             };
             comparison = comparison with

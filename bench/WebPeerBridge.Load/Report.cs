@@ -17,11 +17,11 @@ internal static class Report
         var relay = results.FirstOrDefault(r => r.Target == TargetKind.Relay);
         output.WriteLine(F($"Scenario: {scenario.Clients} clients, {scenario.Senders} senders x {scenario.Messages} broadcasts per phase, {scenario.Padding} bytes of padding, closed-loop window {scenario.Window}."));
         output.WriteLine();
-        output.WriteLine("| target | ready | join storm | vs relay | server CPU | tool CPU | server RSS growth per client |");
-        output.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        output.WriteLine("| target | ready | join storm | vs relay | server CPU | tool CPU | server RSS growth per client | per extra idle client |");
+        output.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var r in results)
         {
-            output.WriteLine(F($"| {Name(r.Target)} | {r.ReadyClients}/{r.Clients} | {r.JoinStorm.TotalMilliseconds:N0} ms | {Ratio(r.JoinStorm.TotalMilliseconds, relay?.JoinStorm.TotalMilliseconds)} | {Seconds(r.JoinServerCpu)} | {r.JoinToolCpu.TotalSeconds:0.0} s | {Kb(r.BytesPerClient)} |"));
+            output.WriteLine(F($"| {Name(r.Target)} | {r.ReadyClients}/{r.Clients} | {r.JoinStorm.TotalMilliseconds:N0} ms | {Ratio(r.JoinStorm.TotalMilliseconds, relay?.JoinStorm.TotalMilliseconds)} | {Seconds(r.JoinServerCpu)} | {r.JoinToolCpu.TotalSeconds:0.0} s | {Kb(r.BytesPerClient)} | {Kb(r.BytesPerExtraClient)} |"));
         }
 
         output.WriteLine();
@@ -39,7 +39,7 @@ internal static class Report
                 }
 
                 var p = r.Phases[i];
-                var rate = p.Rate == 0 ? "closed loop" : F($"{p.Rate:N0}/s (sent {p.SentPerSecond:N0}/s)");
+                var rate = p.Rate is 0 or FanoutOptions.Burst ? FanoutRunner.Describe(p.Rate) : F($"{p.Rate:N0}/s (sent {p.SentPerSecond:N0}/s)");
                 output.WriteLine(F($"| {Name(r.Target)} | {rate} | {p.Delivered:N0}/{p.Expected:N0}{(p.Stalled ? " stalled" : "")} | {p.DeliveredPerSecond:N0} | {Ratio(p.DeliveredPerSecond, relayPhase?.DeliveredPerSecond)} | {p.Latency.P50:0.0} ms | {p.Latency.P90:0.0} ms | {p.Latency.P99:0.0} ms | {p.Latency.Max:0.0} ms | {Seconds(p.ServerCpu)} | {PerDelivery(p.ServerCpu, p.Delivered)} | {p.ToolCpu.TotalSeconds:0.0} s |"));
             }
         }
@@ -72,9 +72,10 @@ internal static class Report
         }
     }
 
-    private static string Name(TargetKind target) => target switch
+    public static string Name(TargetKind target) => target switch
     {
         TargetKind.Wpb => "WebPeerBridge",
+        TargetKind.WpbFile => "WebPeerBridge (file history)",
         TargetKind.Relay => "raw relay",
         TargetKind.Irc => "InspIRCd",
         _ => target.ToString(),

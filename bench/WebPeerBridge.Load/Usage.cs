@@ -16,8 +16,10 @@ internal static class Usage
               the raw byte-relay baseline server
           agents [--server 127.0.0.1:1234] [--count 200] [--pairs 10] [--round-trips 200] [--peer-port-min 42000] [--links tls|plain]
               N PeerAgents in this process: start time, memory per agent, dm round trips per second
-          all [--targets relay,wpb,irc] [--agents 0] [--rendezvous-dll PATH] [--inspircd /usr/sbin/inspircd] SCENARIO
-              runs each server as a child process on a free port, the same scenario against each, one table
+          all [--targets relay,irc,wpb,wpbfile] [--agents 0] [--rendezvous-dll PATH] [--inspircd /usr/sbin/inspircd] SCENARIO
+              runs each server as a child process on a free port, the same scenario against each, one table;
+              wpb keeps its history in memory, wpbfile in a new file (durable echo); defaults:
+              --senders 4 --messages 500 --rate burst,200,800, then the issue-14 targets with ratios
           hostile [--honest 20] [--honest-rate 20] [--flood 30] [--settle 20] [--rounds 2] [--workers 8] [--held 500] [--base-port 0 = free ports]
                   [--rendezvous-dll PATH] [--cli-dll PATH] [--web-dll PATH]
               the rendezvous server, a terminal peer and the web app as child processes; one address (127.0.0.66)
@@ -27,29 +29,40 @@ internal static class Usage
           --clients 1000        clients connected at once (join storm)
           --senders 2           clients that broadcast (the first ones)
           --messages 500        broadcasts per sender per phase
-          --rate 0              total broadcasts/s over all senders; a list (0,500) runs one phase each;
-                                0 = closed loop: as fast as the last client receives, --window in flight
+          --rate 0              total broadcasts/s over all senders; a list (burst,200,800) runs one phase each;
+                                0 = closed loop: as fast as the last client receives, --window in flight;
+                                burst = every sender sends all its broadcasts at once (no window)
           --window 64           closed loop: broadcasts in flight
           --warmup 100          broadcasts per sender in an unreported closed-loop phase first (0: none)
           --padding 48          bytes of text after the timestamp
           --connect-parallelism 0   connections opened at once (0 = all)
+          --extra-clients 200   clients connected after the storm to read memory per extra idle client (0: none)
           --timeout 180         seconds for the whole run
           --stall-timeout 10    seconds without progress that end a phase
         """;
 
-    public static FanoutOptions ReadScenario(ArgReader options, IReadOnlyList<double>? defaultRates = null) => new()
+    public static FanoutOptions ReadScenario(ArgReader options, FanoutOptions? defaults = null)
     {
-        Clients = options.Int("clients", 1000),
-        Senders = options.Int("senders", 2),
-        Messages = options.Int("messages", 500),
-        Rates = options.Doubles("rate", defaultRates ?? [0]),
-        Window = options.Int("window", 64),
-        WarmupMessages = options.Int("warmup", 100),
-        Padding = options.Int("padding", 48),
-        ConnectParallelism = options.Int("connect-parallelism", 0),
-        Timeout = options.Seconds("timeout", 180),
-        StallTimeout = options.Seconds("stall-timeout", 10),
-    };
+        var d = defaults ?? new FanoutOptions();
+        return d with
+        {
+            Clients = options.Int("clients", d.Clients),
+            Senders = options.Int("senders", d.Senders),
+            Messages = options.Int("messages", d.Messages),
+            Rates = options.Words("rate", []) is { Count: > 0 } words ? [.. words.Select(ParseRate)] : d.Rates,
+            Window = options.Int("window", d.Window),
+            WarmupMessages = options.Int("warmup", 100),
+            Padding = options.Int("padding", d.Padding),
+            ConnectParallelism = options.Int("connect-parallelism", d.ConnectParallelism),
+            ExtraClients = options.Int("extra-clients", d.ExtraClients),
+            Timeout = options.Seconds("timeout", 180),
+            StallTimeout = options.Seconds("stall-timeout", 10),
+        };
+    }
+
+    private static double ParseRate(string word) => word == "burst"
+        ? FanoutOptions.Burst
+        : double.Parse(word, System.Globalization.CultureInfo.InvariantCulture);
 
     public static Hostile.HostileOptions ReadHostile(ArgReader options)
     {

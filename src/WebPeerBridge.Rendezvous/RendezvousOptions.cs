@@ -39,6 +39,13 @@ public sealed class RendezvousOptions
     [Range(1, 100_000)]
     public int MaxBroadcastBatch { get; set; } = 1024;
 
+    /// <summary>
+    /// Most registrations, joins and leaves coalesced in one turn of the hub (one holds transaction, each client's joined
+    /// and left lines in one write): all those waiting at that moment, up to this many.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxPresenceBatch { get; set; } = 256;
+
     /// <summary>How many broadcasts a <c>welcome</c> without <c>since</c> carries.</summary>
     [Range(0, 100_000)]
     public int WelcomeHistoryCount { get; set; } = 200;
@@ -80,7 +87,7 @@ public sealed class RendezvousOptions
     /// wait unread, so that one client sending in bulk cannot fill everyone else's queue faster than it drains.
     /// </summary>
     [Range(1, 1024)]
-    public int MaxSaysInFlight { get; set; } = 16;
+    public int MaxSaysInFlight { get; set; } = 64;
 
     /// <summary>How often connections are checked for the hello, idle and send timeouts.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]

@@ -17,13 +17,16 @@ public sealed class SlowConsumerTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task A_client_that_never_reads_does_not_stall_the_others_and_is_dropped_when_its_queue_is_full()
+    [Theory]
+    [InlineData(64)]
+    // A queued slice may carry a whole turn's broadcasts, so the frame bound counts few: the byte bound alone must hold.
+    [InlineData(1_000_000)]
+    public async Task A_client_that_never_reads_does_not_stall_the_others_and_is_dropped_when_its_queue_is_full(int queueFrames)
     {
-        // Small bounds (64 frames of ~4 KB each) so that the stuck client's queue fills soon after its socket.
+        // Small bounds (64 frames or 256 KiB of ~4 KB lines) so that the stuck client's queue fills soon after its socket.
         await using var server = await TestServer.StartAsync(Ct, o =>
         {
-            o.ClientQueueFrames = 64;
+            o.ClientQueueFrames = queueFrames;
             o.ClientQueueBytes = 256 * 1024;
         });
 

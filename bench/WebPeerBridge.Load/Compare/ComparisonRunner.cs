@@ -39,6 +39,8 @@ internal sealed class ComparisonRunner(ComparisonOptions options, TextWriter out
         output.WriteLine();
         output.WriteLine($"Machine load average (1, 5, 15 min) before: {loadBefore}; after: {LoadAverage()}; {Environment.ProcessorCount} cores.");
         Report.WriteComparison(output, options.Scenario, results);
+        output.WriteLine();
+        TargetReport.Write(output, results);
         if (agents is not null)
         {
             output.WriteLine();
@@ -54,14 +56,14 @@ internal sealed class ComparisonRunner(ComparisonOptions options, TextWriter out
         var portText = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         switch (target)
         {
-            case TargetKind.Wpb:
+            case TargetKind.Wpb or TargetKind.WpbFile:
                 if (!File.Exists(options.RendezvousDll))
                 {
                     throw new FileNotFoundException("The rendezvous server is not built; pass --rendezvous-dll.", options.RendezvousDll);
                 }
 
                 // Warnings only: a thousand "registered" lines on the console would measure the console, not the server.
-                return ChildProcess.Start(DotnetHost(), [options.RendezvousDll, "--port", portText, "--bind", "127.0.0.1", "--history", ":memory:", "--trust", "127.0.0.1"], log,
+                return ChildProcess.Start(DotnetHost(), [options.RendezvousDll, "--port", portText, "--bind", "127.0.0.1", "--history", HistoryFor(target, portText), "--trust", "127.0.0.1"], log,
                     new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" }, Path.GetDirectoryName(options.RendezvousDll));
             case TargetKind.Relay:
                 var self = Environment.ProcessPath ?? DotnetHost();
@@ -80,6 +82,23 @@ internal sealed class ComparisonRunner(ComparisonOptions options, TextWriter out
             default:
                 throw new ArgumentOutOfRangeException(nameof(target));
         }
+    }
+
+    /// <summary><c>:memory:</c>, or a new history file in the work directory (with its name holds beside it).</summary>
+    private string HistoryFor(TargetKind target, string port)
+    {
+        if (target == TargetKind.Wpb)
+        {
+            return ":memory:";
+        }
+
+        var path = Path.Combine(options.WorkDirectory, $"history-{port}.db");
+        foreach (var stale in new[] { path, path + "-wal", path + "-shm" })
+        {
+            File.Delete(stale);
+        }
+
+        return path;
     }
 
     // Other work on the machine skews every figure: the report states it.

@@ -21,7 +21,13 @@ internal sealed record FanoutOptions
     /// <summary>Broadcasts per sender in an unreported closed-loop phase first, so JIT and pools of both sides are warm; 0 skips it.</summary>
     public int WarmupMessages { get; init; }
 
-    /// <summary>One send phase per entry: total broadcasts per second over all senders; 0 = closed loop (as fast as delivered).</summary>
+    /// <summary>A rate meaning every sender sends all its broadcasts at once, as fast as its socket takes them (no window).</summary>
+    public const double Burst = double.PositiveInfinity;
+
+    /// <summary>
+    /// One send phase per entry: total broadcasts per second over all senders; 0 = closed loop (as fast as delivered,
+    /// <see cref="Window"/> in flight); <see cref="Burst"/> = all at once.
+    /// </summary>
     public IReadOnlyList<double> Rates { get; init; } = [0];
 
     /// <summary>Closed loop only: broadcasts in flight (sent, not yet seen by the last client) over all senders.</summary>
@@ -32,6 +38,12 @@ internal sealed record FanoutOptions
 
     /// <summary>The server's process id, to read its memory and CPU time from /proc; null when unknown.</summary>
     public int? ServerPid { get; init; }
+
+    /// <summary>
+    /// Clients connected after the join storm (and closed before the send phases) to read the server's memory per extra
+    /// idle client: the cost of one more client, without the one-time cost of the first ones (JIT, pools); 0 = none.
+    /// </summary>
+    public int ExtraClients { get; init; } = 200;
 
     /// <summary>Connections opened at once during the join storm; 0 = all.</summary>
     public int ConnectParallelism { get; init; }

@@ -37,6 +37,9 @@ internal sealed class FanoutRunner(FanoutOptions options, TextWriter progress)
 
             await Task.Delay(options.Settle, ct).ConfigureAwait(false);
             var rssAfter = ReadRss();
+            var rssWithExtra = ready == options.Clients && options.ExtraClients > 0 && options.ServerPid is not null
+                ? await MeasureExtraClientsAsync(dialect, server, ct).ConfigureAwait(false)
+                : null;
 
             var phases = new List<PhaseResult>();
             if (ready == options.Clients)
@@ -63,7 +66,8 @@ internal sealed class FanoutRunner(FanoutOptions options, TextWriter progress)
                 errors.Add($"only {ready} of {options.Clients} clients got ready: no send phase ran");
             }
 
-            return new FanoutResult(options.Target, options.Clients, ready, joinStorm, joinServerCpu, joinToolCpu, rssBefore, rssAfter, [.. errors.Distinct().Take(10)], phases);
+            return new FanoutResult(options.Target, options.Clients, ready, joinStorm, joinServerCpu, joinToolCpu, rssBefore, rssAfter,
+                options.ExtraClients, rssWithExtra, [.. errors.Distinct().Take(10)], phases);
         }
         finally
         {
@@ -71,7 +75,39 @@ internal sealed class FanoutRunner(FanoutOptions options, TextWriter progress)
         }
     }
 
-    public static string Describe(double rate) => rate == 0 ? "closed loop" : $"{rate:N0}/s";
+    /// <summary>Connects the extra clients, reads the server's memory once they are ready and settled, then closes them.</summary>
+    private async Task<long?> MeasureExtraClientsAsync(TargetDialect dialect, EndPoint server, CancellationToken ct)
+    {
+        var extra = Enumerable.Range(options.Clients, options.ExtraClients).Select(i => new LoadClient(i, dialect)).ToArray();
+        try
+        {
+            await Task.WhenAll(extra.Select(c => c.ConnectAsync(server, ct))).ConfigureAwait(false);
+            await Task.WhenAll(extra.Select(c => c.Ready)).WaitAsync(options.StallTimeout + options.StallTimeout, ct).ConfigureAwait(false);
+            await Task.Delay(options.Settle, ct).ConfigureAwait(false);
+            var rss = ReadRss();
+            progress.WriteLine($"[{options.Target}] {extra.Length} extra clients ready; server RSS {rss / 1024 / 1024:N1} MB");
+            return rss;
+        }
+        catch (Exception ex) when (ex is IOException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            progress.WriteLine($"[{options.Target}] extra clients: {ex.Message}");
+            return null;
+        }
+        finally
+        {
+            await Task.WhenAll(extra.Select(c => c.DisposeAsync().AsTask())).ConfigureAwait(false);
+
+            // Their leaves reach everybody: let that pass before anything is measured.
+            await Task.Delay(options.Settle, ct).ConfigureAwait(false);
+        }
+    }
+
+    public static string Describe(double rate) => rate switch
+    {
+        0 => "closed loop",
+        FanoutOptions.Burst => "burst",
+        _ => $"{rate:N0}/s",
+    };
 
     private async Task<(int Ready, TimeSpan Elapsed)> JoinStormAsync(LoadClient[] clients, EndPoint server, CancellationToken ct)
     {

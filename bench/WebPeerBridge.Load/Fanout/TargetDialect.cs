@@ -24,7 +24,7 @@ internal abstract class TargetDialect
 
     public static TargetDialect For(TargetKind kind) => kind switch
     {
-        TargetKind.Wpb => new WpbDialect(),
+        TargetKind.Wpb or TargetKind.WpbFile => new WpbDialect(),
         TargetKind.Relay => new RelayDialect(),
         TargetKind.Irc => new IrcDialect(),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using WebPeerBridge.Protocol;
 using WebPeerBridge.Protocol.Frames;
@@ -18,14 +17,13 @@ namespace WebPeerBridge.Rendezvous.Connections;
 /// </summary>
 internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
 {
-    private readonly Channel<Outbound> _outbox;
+    private readonly ClientOutbox _outbox;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _closing = new();
     private readonly TaskCompletionSource<bool> _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _readLoopDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _paceGate = new();
     private readonly AddressLease _lease;
-    private long _queuedBytes;
     private int _saysInFlight;
     private TaskCompletionSource? _echoed;
     private long _lastReceived;
@@ -33,6 +31,7 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
     private int _closeRequested;
     private int _started;
     private Outbound? _finalFrame;
+    private WelcomeLine? _welcome;
     private Task? _writeLoop;
 
     protected ClientConnection(string connectionId, Socket socket, PipeReader input, RendezvousHub hub, AddressLease lease,
@@ -49,11 +48,7 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
         Output = PipeWriter.Create(new NetworkStream(socket, ownsSocket: false), new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024));
         RemoteHost = lease.Address.ToString();
         _lastReceived = time.GetTimestamp();
-        _outbox = Channel.CreateBounded<Outbound>(new BoundedChannelOptions(options.ClientQueueFrames)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _outbox = new ClientOutbox(options.ClientQueueFrames, options.ClientQueueBytes);
     }
 
     public string ConnectionId { get; }
@@ -141,21 +136,21 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
             return true;
         }
 
-        var bytes = Interlocked.Add(ref _queuedBytes, frame.Line.Length);
-        if (bytes > Options.ClientQueueBytes || !_outbox.Writer.TryWrite(frame))
-        {
-            Interlocked.Add(ref _queuedBytes, -frame.Line.Length);
-            return false;
-        }
-
-        return true;
+        // Refused by a full queue, or completed by a close that came meanwhile (then dropped like the check above).
+        return _outbox.TryWrite(frame) || _outbox.IsCompleted;
     }
 
-    public void Accept(PeerInfo you, in Outbound welcome)
+    public void Accept(PeerInfo you, WelcomeLine welcome)
     {
         RegisteredName = you.Name;
-        // The welcome is the first frame this client sees: it is queued before the hub sends anything else.
-        _ = TryEnqueue(welcome);
+        // The welcome is the first frame this client sees: it is queued before the hub sends anything else. The queue
+        // holds its frame; a write loop that writes lines takes its line from TakeWelcome (a seed one renders the frame).
+        if (welcome.Length > 0)
+        {
+            Volatile.Write(ref _welcome, welcome);
+        }
+
+        _ = TryEnqueue(Outbound.Unrendered(welcome.Frame));
         OnAccepted(you);
         _registered.TrySetResult(true);
     }
@@ -217,7 +212,7 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
     protected abstract Task ReadLoopAsync(CancellationToken helloDeadline);
 
     /// <summary>The dialect's write loop: drains <paramref name="outbox"/> to the socket until it completes.</summary>
-    protected abstract Task WriteLoopAsync(ChannelReader<Outbound> outbox, CancellationToken cancellationToken);
+    protected abstract Task WriteLoopAsync(ClientOutbox outbox, CancellationToken cancellationToken);
 
     /// <summary>Renders a frame sent outside the hub (an error, a pong) the dialect's way.</summary>
     protected abstract Outbound Render(Frame frame);
@@ -225,6 +220,9 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
     protected virtual void OnAccepted(PeerInfo you)
     {
     }
+
+    /// <summary>The welcome accepted, once (the write loop, when its frame comes out of the queue).</summary>
+    protected WelcomeLine? TakeWelcome() => Interlocked.Exchange(ref _welcome, null);
 
     protected void MarkReceived() => Volatile.Write(ref _lastReceived, Time.GetTimestamp());
 
@@ -271,24 +269,22 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
 
             // A read loop waiting in PaceSayAsync sees the close; the writer may never write its echo now.
             echoed?.TrySetResult();
-            _outbox.Writer.TryComplete();
+            _outbox.Complete();
             // The read loop stops; the write loop drains what is queued (CloseAsync bounds how long).
             Input.CancelPendingRead();
         }
     }
 
-    // Bytes accounting for the dialects' write loops; an echo of our own say lets the next one through (PaceSayAsync).
+    // Called by the dialects' write loops for each frame taken: an echo of our own say lets the next one through (PaceSayAsync).
     protected void Dequeued(in Outbound frame)
     {
-        Interlocked.Add(ref _queuedBytes, -frame.Line.Length);
         // An own say ends either as its said or, when the log cannot store it, as unavailable with its id.
-        if (frame.Frame is Said said && string.Equals(said.From, RegisteredName, StringComparison.Ordinal)
-            || frame.Frame is ErrorFrame { Code: ErrorCodes.Unavailable })
+        if (frame.Echoes > 0)
         {
             TaskCompletionSource? echoed;
             lock (_paceGate)
             {
-                _saysInFlight = Math.Max(0, _saysInFlight - 1);
+                _saysInFlight = Math.Max(0, _saysInFlight - frame.Echoes);
                 echoed = _echoed;
                 _echoed = null;
             }
@@ -353,7 +349,7 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
     {
         try
         {
-            await WriteLoopAsync(_outbox.Reader, cancellationToken).ConfigureAwait(false);
+            await WriteLoopAsync(_outbox, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

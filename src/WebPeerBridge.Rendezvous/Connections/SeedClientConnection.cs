@@ -3,7 +3,6 @@ using System.Globalization;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Text;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using WebPeerBridge.Protocol;
 using WebPeerBridge.Protocol.Frames;
@@ -173,7 +172,7 @@ internal sealed partial class SeedClientConnection(
         }
     }
 
-    protected override async Task WriteLoopAsync(ChannelReader<Outbound> outbox, CancellationToken cancellationToken)
+    protected override async Task WriteLoopAsync(ClientOutbox outbox, CancellationToken cancellationToken)
     {
         var pieces = new List<byte[]>();
         var next = 0;
@@ -183,7 +182,7 @@ internal sealed partial class SeedClientConnection(
             {
                 pieces.Clear();
                 next = 0;
-                if (!await outbox.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                if (!await outbox.WaitToReadAsync().ConfigureAwait(false))
                 {
                     return;
                 }

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using WebPeerBridge.Protocol;
 using WebPeerBridge.Protocol.Frames;
@@ -200,17 +199,25 @@ internal sealed partial class V1ClientConnection(
         _ => frame.GetType().Name,
     };
 
-    protected override async Task WriteLoopAsync(ChannelReader<Outbound> outbox, CancellationToken cancellationToken)
+    protected override async Task WriteLoopAsync(ClientOutbox outbox, CancellationToken cancellationToken)
     {
         using var writer = new FrameWriter(Output);
-        while (await outbox.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        while (await outbox.WaitToReadAsync().ConfigureAwait(false))
         {
             // Batch: everything queued goes out in one flush, up to 64 KiB at a time.
             while (Output.UnflushedBytes < 64 * 1024 && outbox.TryRead(out var frame))
             {
                 if (frame.Line.IsEmpty)
                 {
-                    writer.Write(frame.Frame);
+                    if (frame.Frame is Welcome && TakeWelcome() is { } welcome)
+                    {
+                        // The welcome with its peers' bytes spliced in, straight into the socket buffer.
+                        welcome.WriteTo(Output);
+                    }
+                    else
+                    {
+                        writer.Write(frame.Frame);
+                    }
                 }
                 else
                 {

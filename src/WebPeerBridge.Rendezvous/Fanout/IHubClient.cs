@@ -18,7 +18,7 @@ internal interface IHubClient
     bool TryEnqueue(in Outbound frame);
 
     /// <summary>The hub accepted its hello: it is registered as <paramref name="you"/>; <paramref name="welcome"/> goes first.</summary>
-    void Accept(PeerInfo you, in Outbound welcome);
+    void Accept(PeerInfo you, WelcomeLine welcome);
 
     /// <summary>The hub refused its hello (<c>name_taken</c>); the connection sends the error and closes.</summary>
     void Refuse(string code, string message);

@@ -17,6 +17,9 @@ namespace WebPeerBridge.Rendezvous.Fanout;
 /// Accepted means stored: the says waiting at one moment are stored in one transaction (group commit), and only then
 /// go out as <c>said</c>; before any other command is carried out, so a welcome's history is exactly what was stored.
 /// When the log cannot write, each of those says gets <c>unavailable</c> with its id, and nothing is echoed.
+/// What one turn (the commands waiting at one moment) sends is coalesced: the names' holds stored in one transaction,
+/// then the welcomes queued, then the joined, left and said lines sent to each client as one write
+/// (<see cref="TurnBatch"/>), in the loop's order.
 /// </summary>
 internal sealed partial class RendezvousHub : IAsyncDisposable
 {
@@ -32,6 +35,9 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
     private readonly Dictionary<IHubClient, Member> _byClient = new(ReferenceEqualityComparer.Instance);
     private readonly List<IHubClient> _slow = [];
     private readonly List<(IHubClient Client, NewBroadcast Broadcast)> _says = [];
+    private readonly List<(IHubClient Client, PeerInfo Peer, WelcomeLine Welcome)> _welcomes = [];
+    private readonly TurnBatch _turn = new();
+    private readonly PeerListLine _peerList;
 
     // The next suffix to try per adapted seed name; forgotten once the name itself is free again.
     private readonly Dictionary<string, int> _nextSeedSuffix = new(StringComparer.OrdinalIgnoreCase);
@@ -48,6 +54,7 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
         _log = log;
         _presence = presence;
         _holds = new NameHolds(options.HistoryPath, options.NameHoldTime, time, logger);
+        _peerList = new PeerListLine(options.WelcomeMaxPeers);
         _options = options;
         _time = time;
         _logger = logger;
@@ -122,7 +129,10 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
                             break;
                     }
 
-                    await _holds.SaveAsync(CancellationToken.None).ConfigureAwait(false);
+                    if (_welcomes.Count + _turn.Count >= _options.MaxPresenceBatch)
+                    {
+                        await EndTurnAsync().ConfigureAwait(false);
+                    }
                 }
                 catch (Exception ex)
                 {
@@ -133,7 +143,31 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
 
             // Nothing else waiting: this is the moment to commit.
             await StoreSaysAsync().ConfigureAwait(false);
+            await EndTurnAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Stores the names' holds changed since the last turn, then queues the welcomes waiting for that, then sends the
+    /// turn's joins and leaves. Called before the says waiting are stored, and when the inbox is empty.
+    /// </summary>
+    private async ValueTask EndTurnAsync()
+    {
+        try
+        {
+            // Stored before a welcome carries its token: a crash right after it still keeps the name for it.
+            await _holds.SaveAsync(CancellationToken.None).ConfigureAwait(false);
+            foreach (var (client, peer, welcome) in _welcomes)
+            {
+                client.Accept(peer, welcome);
+            }
+        }
+        finally
+        {
+            _welcomes.Clear();
+        }
+
+        FlushTurn();
     }
 
     private async ValueTask RegisterCoreAsync(IHubClient client, Hello hello, string observedHost)
@@ -189,27 +223,32 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
 
         var history = await ReadHistoryAsync(hello.Since, isSeed).ConfigureAwait(false);
         var token = NewToken();
+        var skipped = history.Skipped > 0 ? history.Skipped : (long?)null;
+
         // At most WelcomeMaxPeers listed: 3,000 seed clients called x made each welcome list all the others (943 MB).
-        var peers = _presence.Online.Take(_options.WelcomeMaxPeers).ToArray();
-        var welcome = new Welcome(peer, token, peers, history.Entries, history.Skipped > 0 ? history.Skipped : null);
-        var member = new Member(client, peer, token);
+        // A v1 welcome splices the peers' bytes, serialized once each (in their joined line), into its own line: the
+        // write loop copies them straight into the socket buffer, and no welcome serializes a thousand peers again.
+        var welcome = isSeed
+            ? WelcomeLine.Unrendered(new Welcome(peer, token, [.. _presence.Online.Take(_options.WelcomeMaxPeers)], history.Entries, skipped))
+            : WelcomeLine.Spliced(new Welcome(peer, token, [], history.Entries, skipped), _peerList.Current);
+        var joined = Outbound.Of(new Joined(peer));
+        var member = new Member(client, peer, token, PeerListLine.PeerOf(joined.Line));
         AddMember(member);
         if (!isSeed)
         {
-            // Stored before the welcome carries the token: a crash right after it still keeps the name for it.
             _holds.Online(peer.Name, token);
-            await _holds.SaveAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
-        // Serialized by the connection's write loop straight into its socket buffer: a welcome is for one client only,
-        // and with a thousand peers listed it is large enough that an array of its own would land on the large object heap.
-        client.Accept(peer, Outbound.Unrendered(welcome));
+        // Queued at the end of the turn, once the holds are stored; nothing is broadcast before that.
+        _welcomes.Add((client, peer, welcome));
         LogRegistered(client.ConnectionId, peer.Name, peer.Host, peer.Port, client.Protocol, resumed);
 
         if (!resumed || moved)
         {
-            Broadcast(Outbound.Of(new Joined(peer)), except: client);
+            _turn.Add(joined);
         }
+
+        _turn.StartsHere(client);
     }
 
     private void QueueSay(IHubClient client, string? id, string text)
@@ -230,6 +269,9 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
 
         var batch = _says.ToArray();
         _says.Clear();
+
+        // The joins before these says are stored before the says' batch (their welcomes' tokens), and sent before them.
+        await EndTurnAsync().ConfigureAwait(false);
         IReadOnlyList<Said> stored;
         try
         {
@@ -242,16 +284,18 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
             {
                 // A client whose queue is full is dropped by the next broadcast it misses; this one is only for it.
                 client.TryEnqueue(Outbound.Of(new ErrorFrame(ErrorCodes.Unavailable,
-                    "The server cannot store broadcasts right now; nothing was sent. Try again in a moment.", broadcast.Id)));
+                    "The server cannot store broadcasts right now; nothing was sent. Try again in a moment.", broadcast.Id)) with { Echoes = 1 });
             }
 
             return;
         }
 
-        foreach (var said in stored)
+        for (var i = 0; i < stored.Count; i++)
         {
-            Broadcast(Outbound.Of(said), except: null);
+            _turn.AddOwn(Outbound.Of(stored[i]), batch[i].Client);
         }
+
+        FlushTurn();
     }
 
     private void LeaveCore(IHubClient client, string reason)
@@ -264,25 +308,36 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
         RemoveMember(member);
         Release(member, reason);
         LogLeft(client.ConnectionId, member.Peer.Name, reason);
-        Broadcast(Outbound.Of(new Left(member.Peer.Name, reason)), except: null);
+        _turn.Add(Outbound.Of(new Left(member.Peer.Name, reason)));
     }
 
-    private void Broadcast(in Outbound frame, IHubClient? except)
+    /// <summary>Sends the turn's frames, each client its part in one queued write; again for the drops it finds.</summary>
+    private void FlushTurn()
     {
-        foreach (var member in _memberList)
+        while (_turn.Count > 0)
         {
-            if (!ReferenceEquals(member.Client, except) && !member.Client.TryEnqueue(frame))
+            _turn.Seal();
+            foreach (var member in _memberList)
             {
-                _slow.Add(member.Client);
+                if (!_turn.TryEnqueue(member.Client))
+                {
+                    _slow.Add(member.Client);
+                }
             }
-        }
 
+            _turn.Clear();
+            DropSlow();
+        }
+    }
+
+    /// <summary>Drops every client whose queue overflowed; their <c>left</c> lines join the turn's frames.</summary>
+    private void DropSlow()
+    {
         if (_slow.Count == 0)
         {
             return;
         }
 
-        // Drop every client whose queue overflowed, then tell the others; this may find more slow clients.
         var slow = _slow.ToArray();
         _slow.Clear();
         foreach (var client in slow)
@@ -293,7 +348,7 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
                 Release(member, LeftReasons.Error);
                 LogSlowConsumer(client.ConnectionId, member.Peer.Name);
                 client.Abort(ErrorCodes.SlowConsumer, "Too many messages were waiting for you; reconnect to catch up.");
-                Broadcast(Outbound.Of(new Left(member.Peer.Name, LeftReasons.Error)), except: null);
+                _turn.Add(Outbound.Of(new Left(member.Peer.Name, LeftReasons.Error)));
             }
         }
     }
@@ -376,6 +431,7 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
         _byClient[member.Client] = member;
         _memberList.Add(member);
         _presence.Upsert(member.Peer);
+        _peerList.Upsert(member.Peer.Name, member.PeerJson);
         Volatile.Write(ref _onlineCount, _members.Count);
     }
 
@@ -385,6 +441,7 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
         _byClient.Remove(member.Client);
         _memberList.Remove(member);
         _presence.Remove(member.Peer.Name);
+        _peerList.Remove(member.Peer.Name);
         Volatile.Write(ref _onlineCount, _members.Count);
     }
 
@@ -394,7 +451,8 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
     private static bool TokenMatches(string expected, string presented) =>
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(presented));
 
-    private sealed record Member(IHubClient Client, PeerInfo Peer, string Token)
+    /// <summary>A registered client; <paramref name="PeerJson"/> is its PEER object serialized (a slice of its joined line), for the welcomes to come.</summary>
+    private sealed record Member(IHubClient Client, PeerInfo Peer, string Token, ReadOnlyMemory<byte> PeerJson)
     {
         /// <summary>The name's confusable skeleton, the key of <see cref="_members"/>.</summary>
         public string Key { get; } = NameSkeletons.Key(Peer.Name);
