@@ -38,15 +38,47 @@ export function initComposer(root, dotNetRef, answerTimeoutMs, maxWaitingLines) 
     // A slow direct message just answers later: asking again only re-attaches to it.
     const state = {
         dotNetRef, answerTimeoutMs: answerTimeoutMs || 5000, maxWaitingLines: maxWaitingLines || 100, queue: [], pumping: false, lastId: 0,
+        chose: false, // the arrow keys chose a completion since the text last changed
     };
     root.wpbComposer = state;
     root.addEventListener("keydown", (e) => {
-        if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.target instanceof HTMLTextAreaElement) {
+        if (!(e.target instanceof HTMLTextAreaElement) || e.isComposing) {
+            return;
+        }
+        const box = e.target;
+        const listShown = root.querySelector("[role=listbox]") !== null;
+        if (e.key === "Enter" && !e.shiftKey) {
             e.preventDefault();
-            takeLine(root, e.target);
+            if (listShown && state.chose) {
+                // The arrow keys chose a completion: Enter picks it (on the server, which holds the list).
+                state.chose = false;
+                dotNetRef.invokeMethodAsync("PickCompletion").catch(() => { });
+            } else {
+                takeLine(root, box);
+            }
+        } else if ((e.key === "ArrowUp" || e.key === "ArrowDown") && !e.shiftKey && listShown) {
+            e.preventDefault(); // the arrows move through the list (on the server), not the caret
+            state.chose = true;
+        } else if (e.key === "Tab" && !e.shiftKey && !e.ctrlKey && !e.altKey && !e.metaKey && tabCompletes(root, box, listShown)) {
+            e.preventDefault(); // Tab completes a name (on the server) instead of leaving the box
+        } else if (e.key === "Escape") {
+            state.chose = false;
         }
     }, true);
+    // Typing starts over: Enter sends again until the arrows choose anew.
+    root.addEventListener("input", () => {
+        state.chose = false;
+    }, true);
     return true;
+}
+
+// Tab stays in the box when it can complete: a word before the caret, a list shown, or a Tab completion to cycle on.
+function tabCompletes(root, box, listShown) {
+    const text = box.value;
+    if (text.length === 0) {
+        return false;
+    }
+    return listShown || root.dataset.completing === "1" || !/\s$/.test(text);
 }
 
 /** The Send button: takes the box's text like Enter does. */
@@ -64,6 +96,7 @@ function takeLine(root, box) {
         return; // a full queue: the bridge is away for long; the text stays in the box
     }
     setBoxText(box, "");
+    state.chose = false;
     state.queue.push({ id: ++state.lastId, text: line });
     pumpLines(root);
 }
