@@ -9,6 +9,44 @@ export function setTheme(dark) {
     document.documentElement.dataset.theme = value;
 }
 
+const systemThemeWatchers = new Map();
+let nextSystemThemeWatcher = 1;
+
+/**
+ * Reports the system's theme (prefers-color-scheme) now and whenever it changes, until the person picks one. It is kept
+ * in a cookie too, so the next page's first paint follows it.
+ */
+export function watchSystemTheme(dotNetRef) {
+    const query = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+    if (!query) {
+        return null;
+    }
+    const remember = (dark) => {
+        document.cookie = `wpb-system-theme=${dark ? "dark" : "light"}; path=/; max-age=31536000; samesite=lax`;
+        if (!document.cookie.split("; ").some((c) => c.startsWith("wpb-theme="))) {
+            document.documentElement.dataset.theme = dark ? "dark" : "light";
+        }
+    };
+    const changed = (e) => {
+        remember(e.matches);
+        dotNetRef.invokeMethodAsync("SystemThemeChanged", e.matches).catch(() => { });
+    };
+    query.addEventListener("change", changed);
+    const id = nextSystemThemeWatcher++;
+    systemThemeWatchers.set(id, { query, changed });
+    remember(query.matches);
+    return { id, dark: query.matches };
+}
+
+/** Stops a watcher of watchSystemTheme. */
+export function unwatchSystemTheme(id) {
+    const watcher = systemThemeWatchers.get(id);
+    if (watcher) {
+        watcher.query.removeEventListener("change", watcher.changed);
+        systemThemeWatchers.delete(id);
+    }
+}
+
 /** The browser's time zone, so the server shows times as the reader expects. */
 export function timeZone() {
     let id = "";

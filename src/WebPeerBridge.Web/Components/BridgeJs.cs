@@ -13,6 +13,12 @@ internal sealed class BridgeJs(IJSRuntime js) : IAsyncDisposable
 
     public Task SetThemeAsync(bool dark) => RunAsync("setTheme", dark);
 
+    /// <summary>Reports the system's theme now and calls <c>SystemThemeChanged(bool)</c> when it changes; null without a browser.</summary>
+    public async Task<SystemThemeWatch?> WatchSystemThemeAsync<T>(DotNetObjectReference<T> target)
+        where T : class => await CallAsync<SystemThemeWatch>("watchSystemTheme", target);
+
+    public Task UnwatchSystemThemeAsync(int id) => RunAsync("unwatchSystemTheme", id);
+
     public async Task<BrowserZone?> GetTimeZoneAsync() => await CallAsync<BrowserZone>("timeZone");
 
     /// <summary>Lets the browser take the composer's lines (see bridge.js); false when it cannot, and the server takes them.</summary>
@@ -99,6 +105,9 @@ internal sealed class BridgeJs(IJSRuntime js) : IAsyncDisposable
     private Task<IJSObjectReference> GetModuleAsync() =>
         _module ??= js.InvokeAsync<IJSObjectReference>("import", "./assets/js/bridge.js").AsTask();
 }
+
+/// <summary>A watch of the system's theme: its id (to stop it) and whether the system is dark now.</summary>
+internal sealed record SystemThemeWatch(int Id, bool Dark);
 
 /// <summary>The browser's time zone: an IANA id when it has one, and its current offset (JavaScript's sign).</summary>
 internal sealed record BrowserZone(string? Id, int OffsetMinutes);
