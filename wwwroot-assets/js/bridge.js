@@ -253,6 +253,39 @@ export function unfollowLog(log) {
     }
 }
 
+/**
+ * Scrolls the log of the conversation around `inside` to the line with `messageId` (a search result) and marks it a
+ * moment. The log renders only the lines near the view, so it first scrolls to where the line should be (its index).
+ */
+export function jumpToLine(inside, messageId, index, count) {
+    const section = inside && inside.closest(".wpb-conversation");
+    const log = section && section.querySelector(".wpb-log");
+    if (!log) {
+        return;
+    }
+    const selector = `[data-message-id="${CSS.escape(messageId)}"]`;
+    let tries = 0;
+    const show = () => {
+        const line = log.querySelector(selector);
+        if (line) {
+            if (log.wpbFollow) {
+                log.wpbFollow.stuck = false;
+            }
+            line.scrollIntoView({ block: "center" });
+            line.classList.add("wpb-line-found");
+            setTimeout(() => line.classList.remove("wpb-line-found"), 2500);
+            return;
+        }
+        if (tries++ === 0 && count > 0) {
+            log.scrollTop = Math.max(0, (index / count) * log.scrollHeight - log.clientHeight / 2);
+        }
+        if (tries < 40) {
+            setTimeout(show, 50);
+        }
+    };
+    show();
+}
+
 /** Scrolls a log to its newest line (after the reader sent something). */
 export function scrollLogToEnd(log) {
     if (log) {

@@ -33,6 +33,10 @@ internal sealed class BridgeJs(IJSRuntime js) : IAsyncDisposable
 
     public Task UnfollowLogAsync(ElementReference log) => RunAsync("unfollowLog", log);
 
+    /// <summary>Scrolls the log of the conversation around <paramref name="inside"/> to a line and marks it a moment.</summary>
+    public Task JumpToLineAsync(ElementReference inside, string messageId, int index, int count) =>
+        RunAsync("jumpToLine", inside, messageId, index, count);
+
     public Task ScrollLogToEndAsync(ElementReference log) => RunAsync("scrollLogToEnd", log);
 
     public async Task<bool> IsPageVisibleAsync() => await CallAsync<bool?>("isPageVisible") ?? true;
