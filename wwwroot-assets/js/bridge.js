@@ -321,3 +321,90 @@ export function unwatchVisibility(id) {
         visibilityWatchers.delete(id);
     }
 }
+
+// ---------- browser notifications (DMs and mentions while the tab is hidden) ----------
+
+const NOTIFY_KEY = "wpb-notify";
+const SOUND_KEY = "wpb-notify-sound";
+
+function readFlag(key) {
+    try {
+        return localStorage.getItem(key) === "1";
+    } catch {
+        return false;
+    }
+}
+
+function writeFlag(key, on) {
+    try {
+        localStorage.setItem(key, on ? "1" : "0");
+    } catch {
+        // Storage is off: the choice lasts for this page only.
+    }
+}
+
+/** Whether notifications can be shown: the browser's permission ("unsupported" without the API) and this browser's choices. */
+export function notificationState() {
+    const permission = "Notification" in window ? Notification.permission : "unsupported";
+    return { permission, enabled: readFlag(NOTIFY_KEY), sound: readFlag(SOUND_KEY) };
+}
+
+/** Turns notifications on (asking the browser's permission first when it was never asked) or off. */
+export async function enableNotifications(on) {
+    if (on && "Notification" in window && Notification.permission === "default") {
+        try {
+            await Notification.requestPermission();
+        } catch {
+            // An old browser with the callback form only: the state below says what came of it.
+        }
+    }
+    writeFlag(NOTIFY_KEY, on);
+    return notificationState();
+}
+
+/** Turns the notification sound on or off. */
+export function setNotificationSound(on) {
+    writeFlag(SOUND_KEY, on);
+    return notificationState();
+}
+
+/**
+ * Shows a notification, only while the tab is hidden and only when the person turned them on and the browser allows
+ * them; pressing it brings the tab forward and opens the conversation. True when one was shown.
+ */
+export function notify(title, body, conversation, dotNetRef) {
+    const state = notificationState();
+    if (document.visibilityState !== "hidden" || !state.enabled || state.permission !== "granted") {
+        return false;
+    }
+    const notification = new Notification(title, { body, tag: `wpb-${conversation}` });
+    notification.onclick = () => {
+        window.focus();
+        notification.close();
+        if (dotNetRef) {
+            dotNetRef.invokeMethodAsync("NotificationClicked", conversation).catch(() => { });
+        }
+    };
+    if (state.sound) {
+        beep();
+    }
+    return true;
+}
+
+// A short soft tone, made here: no sound file to fetch.
+function beep() {
+    try {
+        const audio = new (window.AudioContext || window.webkitAudioContext)();
+        const tone = audio.createOscillator();
+        const gain = audio.createGain();
+        tone.frequency.value = 880;
+        gain.gain.setValueAtTime(0.12, audio.currentTime);
+        gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.35);
+        tone.connect(gain).connect(audio.destination);
+        tone.start();
+        tone.stop(audio.currentTime + 0.35);
+        tone.onended = () => audio.close();
+    } catch {
+        // No audio here: the notification still shows.
+    }
+}

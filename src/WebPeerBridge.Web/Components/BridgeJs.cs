@@ -46,6 +46,18 @@ internal sealed class BridgeJs(IJSRuntime js) : IAsyncDisposable
 
     public Task UnwatchVisibilityAsync(int id) => RunAsync("unwatchVisibility", id);
 
+    /// <summary>The browser's notification permission and this browser's choices; null without a browser.</summary>
+    public async Task<NotificationState?> GetNotificationStateAsync() => await CallAsync<NotificationState>("notificationState");
+
+    /// <summary>Turns notifications on (asking the browser's permission when it was never asked) or off.</summary>
+    public async Task<NotificationState?> EnableNotificationsAsync(bool on) => await CallAsync<NotificationState>("enableNotifications", on);
+
+    public async Task<NotificationState?> SetNotificationSoundAsync(bool on) => await CallAsync<NotificationState>("setNotificationSound", on);
+
+    /// <summary>Shows a notification if the tab is hidden and they are on; true when one was shown.</summary>
+    public async Task<bool> NotifyAsync<T>(string title, string body, string conversation, DotNetObjectReference<T> onClick)
+        where T : class => await CallAsync<bool?>("notify", title, body, conversation, onClick) ?? false;
+
     public async ValueTask DisposeAsync()
     {
         if (_module is { IsCompletedSuccessfully: true } module && module.Result is { } reference)
@@ -108,6 +120,18 @@ internal sealed class BridgeJs(IJSRuntime js) : IAsyncDisposable
 
     private Task<IJSObjectReference> GetModuleAsync() =>
         _module ??= js.InvokeAsync<IJSObjectReference>("import", "./assets/js/bridge.js").AsTask();
+}
+
+/// <summary>
+/// Whether notifications can be shown: the browser's permission ("default", "granted", "denied" or "unsupported"), and
+/// whether the person turned them and their sound on in this browser.
+/// </summary>
+internal sealed record NotificationState(string Permission, bool Enabled, bool Sound)
+{
+    public bool IsSupported => Permission != "unsupported";
+
+    /// <summary>They show (while the tab is hidden).</summary>
+    public bool IsOn => Enabled && Permission == "granted";
 }
 
 /// <summary>A watch of the system's theme: its id (to stop it) and whether the system is dark now.</summary>
