@@ -76,6 +76,7 @@ internal sealed class ChatHarness : IAsyncDisposable
         context.Services.AddScoped<ThemeState>();
         context.Services.AddScoped<ClientClock>();
         context.Services.AddScoped<BridgeJs>();
+        context.Services.AddSingleton<WebPeerBridge.Web.Hosting.JoinAddress>();
         context.Services.AddScoped<WebPeerBridge.Web.Components.Chat.Attention.BrowserNotifications>();
         var module = context.JSInterop.SetupModule("./assets/js/bridge.js");
         module.Mode = JSRuntimeMode.Loose;
