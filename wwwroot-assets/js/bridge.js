@@ -296,7 +296,7 @@ export function scrollLogToEnd(log) {
     }
 }
 
-const visibilityWatchers = new Map();
+const visibilityWatchers = new Map(); // document listeners by id: visibility and Esc watchers
 let nextWatcher = 1;
 
 /** Whether the page is visible now. */
@@ -315,9 +315,31 @@ export function watchVisibility(dotNetRef) {
 
 /** Stops a watcher of <see cref="watchVisibility"/>. */
 export function unwatchVisibility(id) {
+    unwatchDocument(id, "visibilitychange");
+}
+
+/** Tells the server when Esc is pressed (it closes the drawer over the chat); other keys cost no round trip. */
+export function watchEscape(dotNetRef) {
+    const report = (e) => {
+        if (e.key === "Escape") {
+            dotNetRef.invokeMethodAsync("EscapePressed").catch(() => { });
+        }
+    };
+    document.addEventListener("keydown", report);
+    const id = nextWatcher++;
+    visibilityWatchers.set(id, report);
+    return id;
+}
+
+/** Stops a watcher of watchEscape. */
+export function unwatchEscape(id) {
+    unwatchDocument(id, "keydown");
+}
+
+function unwatchDocument(id, eventName) {
     const report = visibilityWatchers.get(id);
     if (report) {
-        document.removeEventListener("visibilitychange", report);
+        document.removeEventListener(eventName, report);
         visibilityWatchers.delete(id);
     }
 }

@@ -46,6 +46,12 @@ internal sealed class BridgeJs(IJSRuntime js) : IAsyncDisposable
 
     public Task UnwatchVisibilityAsync(int id) => RunAsync("unwatchVisibility", id);
 
+    /// <summary>Calls <c>EscapePressed()</c> when Esc is pressed anywhere on the page (and for no other key).</summary>
+    public async Task<int> WatchEscapeAsync<T>(DotNetObjectReference<T> target)
+        where T : class => await CallAsync<int?>("watchEscape", target) ?? 0;
+
+    public Task UnwatchEscapeAsync(int id) => RunAsync("unwatchEscape", id);
+
     /// <summary>The browser's notification permission and this browser's choices; null without a browser.</summary>
     public async Task<NotificationState?> GetNotificationStateAsync() => await CallAsync<NotificationState>("notificationState");
 

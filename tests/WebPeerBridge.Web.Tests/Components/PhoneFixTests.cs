@@ -1,5 +1,4 @@
 using Bunit;
-using Microsoft.AspNetCore.Components.Web;
 using MudBlazor;
 using WebPeerBridge.Web.Components.Chat;
 using WebPeerBridge.Web.Tests.Support;
@@ -24,9 +23,10 @@ public sealed class PhoneFixTests
         await cut.ClickAsync(MenuButton);
         Assert.Equal("true", cut.FindButton(MenuButton).GetAttribute("aria-expanded"));
 
-        await cut.InvokeAsync(() => cut.Find(".wpb-shell").KeyDownAsync(new KeyboardEventArgs { Key = "Escape" }));
+        await cut.InvokeAsync(() => cut.Instance.EscapePressed()); // what the browser's Esc watcher calls
 
         Assert.Equal("false", cut.FindButton(MenuButton).GetAttribute("aria-expanded"));
+        chat.Js.VerifyInvoke("watchEscape");
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class PhoneFixTests
             await cut.ClickAsync(MenuButton);
         }
 
-        await cut.InvokeAsync(() => cut.Find(".wpb-shell").KeyDownAsync(new KeyboardEventArgs { Key = "Escape" }));
+        await cut.InvokeAsync(() => cut.Instance.EscapePressed()); // what the browser's Esc watcher calls
 
         Assert.Equal("true", cut.FindButton(MenuButton).GetAttribute("aria-expanded"));
     }
