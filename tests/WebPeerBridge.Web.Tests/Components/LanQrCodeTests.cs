@@ -1,5 +1,4 @@
 using Bunit;
-using Microsoft.AspNetCore.Components.Web;
 using WebPeerBridge.Web.Components.Chat;
 using WebPeerBridge.Web.Tests.Support;
 
@@ -33,10 +32,7 @@ public sealed class LanQrCodeTests
         var alice = await chat.JoinAsync("alice", Ct);
         var cut = chat.Render<ChatShell>(p => p.Add(x => x.Agent, alice));
 
-        await cut.ClickAsync("More");
-        chat.Popovers.WaitForAssertion(() => Assert.NotEmpty(chat.Popovers.FindAll(".mud-menu-item")), TestNetwork.Timeout);
-        await chat.Popovers.InvokeAsync(() => chat.Popovers.FindAll(".mud-menu-item")
-            .First(i => i.TextContent.Contains("Join from a phone", StringComparison.Ordinal)).ClickAsync(new MouseEventArgs()));
+        await chat.PickFromMenuAsync(cut, "More", "Join from a phone");
 
         chat.Dialogs.WaitForAssertion(() => Assert.Equal("QR code of http://localhost/", chat.Dialogs.Find("figure.wpb-qr img").GetAttribute("alt")),
             TestNetwork.Timeout);

@@ -1,5 +1,4 @@
 using Bunit;
-using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
 using WebPeerBridge.Peer;
 using WebPeerBridge.Web.Components;
@@ -106,10 +105,7 @@ public sealed class NotificationTests
 
     private static async Task OpenNotificationsAsync(ChatHarness chat, IRenderedComponent<ChatShell> cut)
     {
-        await cut.ClickAsync("More");
-        chat.Popovers.WaitForAssertion(() => Assert.NotEmpty(chat.Popovers.FindAll(".mud-menu-item")), TestNetwork.Timeout);
-        await chat.Popovers.InvokeAsync(() => chat.Popovers.FindAll(".mud-menu-item")
-            .First(i => i.TextContent.Contains("Notifications", StringComparison.Ordinal)).ClickAsync(new MouseEventArgs()));
+        await chat.PickFromMenuAsync(cut, "More", "Notifications");
         chat.Dialogs.WaitForAssertion(() => Assert.NotNull(chat.Dialogs.Find("[role=status]")), TestNetwork.Timeout);
     }
 

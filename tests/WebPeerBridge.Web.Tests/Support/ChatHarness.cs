@@ -101,6 +101,17 @@ internal sealed class ChatHarness : IAsyncDisposable
         where T : Microsoft.AspNetCore.Components.IComponent =>
         parameters is null ? Context.Render<T>() : Context.Render(parameters);
 
+    /// <summary>Opens the menu button named <paramref name="menu"/> in <paramref name="cut"/> and picks the item that holds <paramref name="item"/>.</summary>
+    public async Task PickFromMenuAsync<T>(IRenderedComponent<T> cut, string menu, string item)
+        where T : Microsoft.AspNetCore.Components.IComponent
+    {
+        await cut.ClickAsync(menu);
+        Popovers.WaitForAssertion(() => Assert.Contains(Popovers.FindAll(".mud-menu-item"), i => i.TextContent.Contains(item, StringComparison.Ordinal)),
+            TestNetwork.Timeout);
+        await Popovers.InvokeAsync(() => Popovers.FindAll(".mud-menu-item").First(i => i.TextContent.Contains(item, StringComparison.Ordinal))
+            .ClickAsync(new Microsoft.AspNetCore.Components.Web.MouseEventArgs()));
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Context.DisposeAsync();
