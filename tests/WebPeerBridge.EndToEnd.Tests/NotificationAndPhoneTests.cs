@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using WebPeerBridge.EndToEnd.Tests.Support;
 using static Microsoft.Playwright.Assertions;
@@ -76,6 +77,12 @@ public sealed class NotificationAndPhoneTests(BrowserFixture fixture) : BrowserT
         });
         var bob = await OpenBrowserAsync(app, "bob");
         await bob.JoinAsync("bob");
+
+        // The join screen offers the bridge's address as a QR code, for the next phone.
+        await phone.GotoAsync();
+        var qr = phone.Page.GetByRole(AriaRole.Img, new() { NameRegex = new Regex("^QR code of http:") });
+        await Expect(qr).ToBeVisibleAsync();
+        await Screenshots.TakeAsync(phone.Page, "join-phone-qr.png");
         await phone.JoinAsync("carol");
 
         await Expect(phone.Page.Locator("html")).ToHaveAttributeAsync("data-theme", "dark");
