@@ -79,5 +79,9 @@ public sealed class PhoneFixTests
         await cut.InvokeAsync(() => cut.Find("input[aria-label='Filter people']").InputAsync("ZO"));
 
         cut.WaitForAssertion(() => Assert.Equal(["zoe"], cut.FindAll("li.wpb-peer").Select(l => l.GetAttribute("aria-label"))), TestNetwork.Timeout);
+
+        await cut.InvokeAsync(() => cut.Find("input[aria-label='Filter people']").InputAsync("nobody"));
+        cut.WaitForAssertion(() => Assert.Equal("No one online matches “nobody”.", cut.Find("[role=status]").TextContent), TestNetwork.Timeout);
+        Assert.Empty(cut.FindAll("li.wpb-peer"));
     }
 }
