@@ -58,6 +58,7 @@ public sealed class CompletionAndSearchTests(BrowserFixture fixture) : BrowserTe
 
         await Expect(alice.MessageField).ToHaveValueAsync("thanks bob ");
         await Expect(alice.MessageField).ToBeFocusedAsync();
+        await Screenshots.TakeAsync(alice.Page, "completion-tab.png");
         await alice.Page.Keyboard.TypeAsync("!");
         await alice.Page.Keyboard.PressAsync("Enter");
         await Expect(Line(bob.BroadcastLog, "thanks bob !")).ToContainTextAsync("alice");

@@ -16,6 +16,7 @@ public sealed class NotificationAndPhoneTests(BrowserFixture fixture) : BrowserT
             class Recorded {
                 constructor(title, options) {
                     window.__notifications.push({ title, body: options && options.body });
+                    window.__lastNotification = this;
                     this.title = title;
                 }
                 close() { }
@@ -34,7 +35,7 @@ public sealed class NotificationAndPhoneTests(BrowserFixture fixture) : BrowserT
         """;
 
     [Fact]
-    public Task A_direct_message_notifies_only_while_the_tab_is_hidden_once_notifications_are_enabled() => RunAsync(async () =>
+    public Task A_direct_message_notifies_only_while_the_tab_is_hidden_once_enabled_and_pressing_it_opens_the_conversation() => RunAsync(async () =>
     {
         var app = Own(await BridgeApp.StartEmbeddedAsync());
         var alice = await OpenBrowserAsync(app, "alice");
@@ -62,6 +63,11 @@ public sealed class NotificationAndPhoneTests(BrowserFixture fixture) : BrowserT
         await alice.Page.WaitForFunctionAsync("() => window.__notifications.some(n => n.body === 'psst, alice')");
         var shown = await alice.Page.EvaluateAsync<string[]>("() => window.__notifications.map(n => `${n.title}: ${n.body}`)");
         Assert.Equal(["bob (direct message): psst, alice"], shown);
+
+        // Pressing it brings the tab forward on the conversation.
+        await alice.Page.EvaluateAsync("() => { window.__setHidden(false); window.__lastNotification.onclick(); }");
+        await Expect(alice.DirectLog("bob")).ToBeVisibleAsync();
+        await Expect(BrowserUser.Line(alice.DirectLog("bob"), "psst, alice")).ToBeVisibleAsync();
     });
 
     [Fact]
