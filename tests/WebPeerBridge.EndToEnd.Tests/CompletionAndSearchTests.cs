@@ -48,7 +48,7 @@ public sealed class CompletionAndSearchTests(BrowserFixture fixture) : BrowserTe
     });
 
     [Fact]
-    public Task Tab_completes_a_name_and_stays_in_the_message_box() => RunAsync(async () =>
+    public Task Tab_completes_a_name_stays_in_the_message_box_and_loses_no_key_typed_after_it() => RunAsync(async () =>
     {
         var (alice, bob) = await AliceAndBobAsync();
 
@@ -62,6 +62,12 @@ public sealed class CompletionAndSearchTests(BrowserFixture fixture) : BrowserTe
         await alice.Page.Keyboard.TypeAsync("!");
         await alice.Page.Keyboard.PressAsync("Enter");
         await Expect(Line(bob.BroadcastLog, "thanks bob !")).ToContainTextAsync("alice");
+
+        // Keys typed right after Tab, before the completion comes back, follow it: nothing typed is lost.
+        await alice.Page.Keyboard.TypeAsync("hi b");
+        await alice.Page.Keyboard.PressAsync("Tab");
+        await alice.Page.Keyboard.TypeAsync("yes");
+        await Expect(alice.MessageField).ToHaveValueAsync("hi bob yes");
     });
 
     [Fact]

@@ -88,9 +88,9 @@ export function initComposer(root, dotNetRef, answerTimeoutMs, maxWaitingLines) 
         if (e.key === "Enter" && !e.shiftKey) {
             e.preventDefault();
             if (listShown && state.chose) {
-                // The arrow keys chose a completion: Enter picks it (on the server, which holds the list).
+                // The arrow keys chose a completion: Enter picks it (the server holds the list).
                 state.chose = false;
-                dotNetRef.invokeMethodAsync("PickCompletion").catch(() => { });
+                complete(state, box, "PickCompletion");
             } else {
                 takeLine(root, box);
             }
@@ -98,7 +98,8 @@ export function initComposer(root, dotNetRef, answerTimeoutMs, maxWaitingLines) 
             e.preventDefault(); // the arrows move through the list (on the server), not the caret
             state.chose = true;
         } else if (e.key === "Tab" && !e.shiftKey && !e.ctrlKey && !e.altKey && !e.metaKey && tabCompletes(root, box, listShown)) {
-            e.preventDefault(); // Tab completes a name (on the server) instead of leaving the box
+            e.preventDefault(); // Tab completes a name instead of leaving the box
+            complete(state, box, "CompleteTab");
         } else if (e.key === "Escape") {
             state.chose = false;
         }
@@ -108,6 +109,17 @@ export function initComposer(root, dotNetRef, answerTimeoutMs, maxWaitingLines) 
         state.chose = false;
     }, true);
     return true;
+}
+
+// Asks the server to complete the box's text, then puts the answer in the box, followed by whatever was typed meanwhile.
+function complete(state, box, method) {
+    const sent = box.value;
+    state.dotNetRef.invokeMethodAsync(method, sent).then((completed) => {
+        const now = box.value;
+        if (typeof completed === "string" && now.startsWith(sent)) {
+            setBoxText(box, completed + now.slice(sent.length));
+        }
+    }).catch(() => { });
 }
 
 // Tab stays in the box when it can complete: a word before the caret, a list shown, or a Tab completion to cycle on.

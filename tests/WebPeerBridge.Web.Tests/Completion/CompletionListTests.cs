@@ -172,4 +172,14 @@ public sealed class CompletionListTests
         list.Update("/h", Names);
         Assert.True(list.IsOpen);
     }
+
+    [Fact]
+    public void Tab_on_other_text_than_the_list_was_found_for_starts_from_that_text()
+    {
+        var list = new CompletionList();
+        list.Tab("hi b", Names);
+
+        Assert.Null(list.Tab("hi zed", Names));
+        Assert.Equal("hi carol ", list.Tab("hi ca", Names));
+    }
 }

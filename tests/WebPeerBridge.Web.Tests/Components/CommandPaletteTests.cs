@@ -104,6 +104,25 @@ public sealed class CommandPaletteTests
     }
 
     [Fact]
+    public async Task The_browser_helper_gets_the_completed_text_to_put_in_the_box_itself()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        await chat.Network.JoinPersonAsync("bob", Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        await Signals.UntilAsync(alice, () => alice.Peers.Count == 1, Ct);
+        var cut = RenderComposer(chat, alice);
+
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("/he"));
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(Key("ArrowDown")));
+        var picked = await cut.InvokeAsync(() => cut.Instance.PickCompletion("/he"));
+        var completed = await cut.InvokeAsync(() => cut.Instance.CompleteTab("hi b"));
+
+        Assert.Equal("/help", picked);
+        Assert.Equal("hi bob ", completed);
+        Assert.Null(await cut.InvokeAsync(() => cut.Instance.CompleteTab("hi zed")));
+    }
+
+    [Fact]
     public async Task Escape_closes_the_list()
     {
         await using var chat = await ChatHarness.StartAsync(Ct);

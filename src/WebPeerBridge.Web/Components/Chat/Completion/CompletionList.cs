@@ -88,6 +88,11 @@ public sealed class CompletionList
     /// </summary>
     public string? Tab(string text, IEnumerable<string> names)
     {
+        if (text != _echo && text != _base)
+        {
+            Update(text, names); // the list was found for other text: start from this one
+        }
+
         if (IsCycling && text == _echo)
         {
             return Cycle((Selected + 1) % Items.Count);
