@@ -99,6 +99,14 @@ public sealed class NotificationAndPhoneTests(BrowserFixture fixture) : BrowserT
         await Expect(BrowserUser.Line(phone.BroadcastLog, "dark enough?")).ToBeVisibleAsync();
         await Screenshots.TakeAsync(phone.Page, "phone-dark.png");
 
+        // Search fits the phone's header.
+        await phone.Page.GetByRole(AriaRole.Button, new() { Name = "Search messages", Exact = true }).ClickAsync();
+        await phone.Page.GetByRole(AriaRole.Search).GetByLabel("Search", new() { Exact = true }).FillAsync("dark");
+        await Expect(phone.Page.GetByRole(AriaRole.Status).Filter(new() { HasText = "match" })).ToHaveTextAsync("1 match");
+        await Expect(phone.Page.GetByRole(AriaRole.Button, new() { Name = "Close search" })).ToBeInViewportAsync();
+        await Screenshots.TakeAsync(phone.Page, "phone-search-dark.png");
+        await phone.Page.GetByRole(AriaRole.Button, new() { Name = "Close search" }).ClickAsync();
+
         var menu = phone.Page.GetByRole(AriaRole.Button, new() { Name = "Conversations and people" });
         await menu.ClickAsync();
         await Expect(menu).ToHaveAttributeAsync("aria-expanded", "true");
