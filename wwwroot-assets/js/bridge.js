@@ -122,7 +122,7 @@ function complete(state, box, method) {
     }).catch(() => { });
 }
 
-// Tab stays in the box when it can complete: a word before the caret, a list shown, or a Tab completion to cycle on.
+// Tab stays in the box when it can complete: the text ends in a word, a list is shown, or a Tab completion cycles on.
 function tabCompletes(root, box, listShown) {
     const text = box.value;
     if (text.length === 0) {

@@ -2,7 +2,7 @@ namespace WebPeerBridge.Web.Components.Chat.Completion;
 
 /// <summary>
 /// The composer's completion list and its selection (pure state, one per composer, used on the renderer's thread).
-/// "/" lists the commands and "@" the names as they are typed; Tab completes the name before the caret and cycles
+/// "/" lists the commands and "@" the names as they are typed; Tab completes the name at the end of the text and cycles
 /// through the candidates. Nothing is selected until the arrow keys move the selection: only then does Enter pick
 /// (<see cref="IsChosen"/>); otherwise Enter sends the text as it is.
 /// </summary>
@@ -83,7 +83,7 @@ public sealed class CompletionList
     }
 
     /// <summary>
-    /// Tab: picks the highlighted (or first) command; completes the name being typed, or the next candidate when Tab
+    /// Tab: picks the highlighted (or first) command; completes the name at the end of the text, or the next candidate when Tab
     /// completed the last one. Null when there is nothing to complete (Tab then does what it does elsewhere).
     /// </summary>
     public string? Tab(string text, IEnumerable<string> names)
