@@ -71,7 +71,7 @@ public sealed class NotificationAndPhoneTests(BrowserFixture fixture) : BrowserT
     });
 
     [Fact]
-    public Task On_a_phone_in_the_system_dark_mode_the_chat_is_dark_shows_my_name_and_Esc_closes_the_drawer() => RunAsync(async () =>
+    public Task On_a_phone_in_the_system_dark_mode_the_chat_is_dark_shows_my_name_keeps_snackbars_off_the_header_and_Esc_closes_the_drawer() => RunAsync(async () =>
     {
         var app = Own(await BridgeApp.StartEmbeddedAsync());
         var phone = await OpenBrowserAsync(app, "phone", options =>
@@ -106,6 +106,14 @@ public sealed class NotificationAndPhoneTests(BrowserFixture fixture) : BrowserT
         await Expect(phone.Page.GetByRole(AriaRole.Button, new() { Name = "Close search" })).ToBeInViewportAsync();
         await Screenshots.TakeAsync(phone.Page, "phone-search-dark.png");
         await phone.Page.GetByRole(AriaRole.Button, new() { Name = "Close search" }).ClickAsync();
+
+        // A snackbar (here: who is online) opens below the app bar, not over it.
+        await phone.TypeAndEnterAsync("/peers");
+        var snackbar = phone.Page.Locator(".mud-snackbar").Filter(new() { HasText = "bob" });
+        await Expect(snackbar).ToBeVisibleAsync();
+        var bar = await phone.Page.GetByRole(AriaRole.Banner).BoundingBoxAsync();
+        var toast = await snackbar.BoundingBoxAsync();
+        Assert.True(toast!.Y >= bar!.Y + bar.Height, $"the snackbar's top {toast.Y} is above the app bar's bottom {bar.Y + bar.Height}");
 
         var menu = phone.Page.GetByRole(AriaRole.Button, new() { Name = "Conversations and people" });
         await menu.ClickAsync();
