@@ -9,6 +9,44 @@ export function setTheme(dark) {
     document.documentElement.dataset.theme = value;
 }
 
+const systemThemeWatchers = new Map();
+let nextSystemThemeWatcher = 1;
+
+/**
+ * Reports the system's theme (prefers-color-scheme) now and whenever it changes, until the person picks one. It is kept
+ * in a cookie too, so the next page's first paint follows it.
+ */
+export function watchSystemTheme(dotNetRef) {
+    const query = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+    if (!query) {
+        return null;
+    }
+    const remember = (dark) => {
+        document.cookie = `wpb-system-theme=${dark ? "dark" : "light"}; path=/; max-age=31536000; samesite=lax`;
+        if (!document.cookie.split("; ").some((c) => c.startsWith("wpb-theme="))) {
+            document.documentElement.dataset.theme = dark ? "dark" : "light";
+        }
+    };
+    const changed = (e) => {
+        remember(e.matches);
+        dotNetRef.invokeMethodAsync("SystemThemeChanged", e.matches).catch(() => { });
+    };
+    query.addEventListener("change", changed);
+    const id = nextSystemThemeWatcher++;
+    systemThemeWatchers.set(id, { query, changed });
+    remember(query.matches);
+    return { id, dark: query.matches };
+}
+
+/** Stops a watcher of watchSystemTheme. */
+export function unwatchSystemTheme(id) {
+    const watcher = systemThemeWatchers.get(id);
+    if (watcher) {
+        watcher.query.removeEventListener("change", watcher.changed);
+        systemThemeWatchers.delete(id);
+    }
+}
+
 /** The browser's time zone, so the server shows times as the reader expects. */
 export function timeZone() {
     let id = "";
@@ -38,15 +76,59 @@ export function initComposer(root, dotNetRef, answerTimeoutMs, maxWaitingLines) 
     // A slow direct message just answers later: asking again only re-attaches to it.
     const state = {
         dotNetRef, answerTimeoutMs: answerTimeoutMs || 5000, maxWaitingLines: maxWaitingLines || 100, queue: [], pumping: false, lastId: 0,
+        chose: false, // the arrow keys chose a completion since the text last changed
     };
     root.wpbComposer = state;
     root.addEventListener("keydown", (e) => {
-        if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.target instanceof HTMLTextAreaElement) {
+        if (!(e.target instanceof HTMLTextAreaElement) || e.isComposing) {
+            return;
+        }
+        const box = e.target;
+        const listShown = root.querySelector("[role=listbox]") !== null;
+        if (e.key === "Enter" && !e.shiftKey) {
             e.preventDefault();
-            takeLine(root, e.target);
+            if (listShown && state.chose) {
+                // The arrow keys chose a completion: Enter picks it (the server holds the list).
+                state.chose = false;
+                complete(state, box, "PickCompletion");
+            } else {
+                takeLine(root, box);
+            }
+        } else if ((e.key === "ArrowUp" || e.key === "ArrowDown") && !e.shiftKey && listShown) {
+            e.preventDefault(); // the arrows move through the list (on the server), not the caret
+            state.chose = true;
+        } else if (e.key === "Tab" && !e.shiftKey && !e.ctrlKey && !e.altKey && !e.metaKey && tabCompletes(root, box, listShown)) {
+            e.preventDefault(); // Tab completes a name instead of leaving the box
+            complete(state, box, "CompleteTab");
+        } else if (e.key === "Escape") {
+            state.chose = false;
         }
     }, true);
+    // Typing starts over: Enter sends again until the arrows choose anew.
+    root.addEventListener("input", () => {
+        state.chose = false;
+    }, true);
     return true;
+}
+
+// Asks the server to complete the box's text, then puts the answer in the box, followed by whatever was typed meanwhile.
+function complete(state, box, method) {
+    const sent = box.value;
+    state.dotNetRef.invokeMethodAsync(method, sent).then((completed) => {
+        const now = box.value;
+        if (typeof completed === "string" && now.startsWith(sent)) {
+            setBoxText(box, completed + now.slice(sent.length));
+        }
+    }).catch(() => { });
+}
+
+// Tab stays in the box when it can complete: the text ends in a word, a list is shown, or a Tab completion cycles on.
+function tabCompletes(root, box, listShown) {
+    const text = box.value;
+    if (text.length === 0) {
+        return false;
+    }
+    return listShown || root.dataset.completing === "1" || !/\s$/.test(text);
 }
 
 /** The Send button: takes the box's text like Enter does. */
@@ -64,6 +146,7 @@ function takeLine(root, box) {
         return; // a full queue: the bridge is away for long; the text stays in the box
     }
     setBoxText(box, "");
+    state.chose = false;
     state.queue.push({ id: ++state.lastId, text: line });
     pumpLines(root);
 }
@@ -182,6 +265,39 @@ export function unfollowLog(log) {
     }
 }
 
+/**
+ * Scrolls the log of the conversation around `inside` to the line with `messageId` (a search result) and marks it a
+ * moment. The log renders only the lines near the view, so it first scrolls to where the line should be (its index).
+ */
+export function jumpToLine(inside, messageId, index, count) {
+    const section = inside && inside.closest(".wpb-conversation");
+    const log = section && section.querySelector(".wpb-log");
+    if (!log) {
+        return;
+    }
+    const selector = `[data-message-id="${CSS.escape(messageId)}"]`;
+    let tries = 0;
+    const show = () => {
+        const line = log.querySelector(selector);
+        if (line) {
+            if (log.wpbFollow) {
+                log.wpbFollow.stuck = false;
+            }
+            line.scrollIntoView({ block: "center" });
+            line.classList.add("wpb-line-found");
+            setTimeout(() => line.classList.remove("wpb-line-found"), 2500);
+            return;
+        }
+        if (tries++ === 0 && count > 0) {
+            log.scrollTop = Math.max(0, (index / count) * log.scrollHeight - log.clientHeight / 2);
+        }
+        if (tries < 40) {
+            setTimeout(show, 50);
+        }
+    };
+    show();
+}
+
 /** Scrolls a log to its newest line (after the reader sent something). */
 export function scrollLogToEnd(log) {
     if (log) {
@@ -192,7 +308,7 @@ export function scrollLogToEnd(log) {
     }
 }
 
-const visibilityWatchers = new Map();
+const visibilityWatchers = new Map(); // document listeners by id: visibility and Esc watchers
 let nextWatcher = 1;
 
 /** Whether the page is visible now. */
@@ -211,9 +327,118 @@ export function watchVisibility(dotNetRef) {
 
 /** Stops a watcher of <see cref="watchVisibility"/>. */
 export function unwatchVisibility(id) {
+    unwatchDocument(id, "visibilitychange");
+}
+
+/** Tells the server when Esc is pressed (it closes the drawer over the chat); other keys cost no round trip. */
+export function watchEscape(dotNetRef) {
+    const report = (e) => {
+        if (e.key === "Escape") {
+            dotNetRef.invokeMethodAsync("EscapePressed").catch(() => { });
+        }
+    };
+    document.addEventListener("keydown", report);
+    const id = nextWatcher++;
+    visibilityWatchers.set(id, report);
+    return id;
+}
+
+/** Stops a watcher of watchEscape. */
+export function unwatchEscape(id) {
+    unwatchDocument(id, "keydown");
+}
+
+function unwatchDocument(id, eventName) {
     const report = visibilityWatchers.get(id);
     if (report) {
-        document.removeEventListener("visibilitychange", report);
+        document.removeEventListener(eventName, report);
         visibilityWatchers.delete(id);
+    }
+}
+
+// ---------- browser notifications (DMs and mentions while the tab is hidden) ----------
+
+const NOTIFY_KEY = "wpb-notify";
+const SOUND_KEY = "wpb-notify-sound";
+
+function readFlag(key) {
+    try {
+        return localStorage.getItem(key) === "1";
+    } catch {
+        return false;
+    }
+}
+
+function writeFlag(key, on) {
+    try {
+        localStorage.setItem(key, on ? "1" : "0");
+    } catch {
+        // Storage is off: the choice lasts for this page only.
+    }
+}
+
+/** Whether notifications can be shown: the browser's permission ("unsupported" without the API) and this browser's choices. */
+export function notificationState() {
+    const permission = "Notification" in window ? Notification.permission : "unsupported";
+    return { permission, enabled: readFlag(NOTIFY_KEY), sound: readFlag(SOUND_KEY) };
+}
+
+/** Turns notifications on (asking the browser's permission first when it was never asked) or off. */
+export async function enableNotifications(on) {
+    if (on && "Notification" in window && Notification.permission === "default") {
+        try {
+            await Notification.requestPermission();
+        } catch {
+            // An old browser with the callback form only: the state below says what came of it.
+        }
+    }
+    writeFlag(NOTIFY_KEY, on);
+    return notificationState();
+}
+
+/** Turns the notification sound on or off. */
+export function setNotificationSound(on) {
+    writeFlag(SOUND_KEY, on);
+    return notificationState();
+}
+
+/**
+ * Shows a notification, only while the tab is hidden and only when the person turned them on and the browser allows
+ * them; pressing it brings the tab forward and opens the conversation. True when one was shown.
+ */
+export function notify(title, body, conversation, dotNetRef) {
+    const state = notificationState();
+    if (document.visibilityState !== "hidden" || !state.enabled || state.permission !== "granted") {
+        return false;
+    }
+    const notification = new Notification(title, { body, tag: `wpb-${conversation}` });
+    notification.onclick = () => {
+        window.focus();
+        notification.close();
+        if (dotNetRef) {
+            dotNetRef.invokeMethodAsync("NotificationClicked", conversation).catch(() => { });
+        }
+    };
+    if (state.sound) {
+        beep();
+    }
+    return true;
+}
+
+// A short soft tone, made here: no sound file to fetch.
+function beep() {
+    try {
+        const audio = new (window.AudioContext || window.webkitAudioContext)();
+        const tone = audio.createOscillator();
+        const gain = audio.createGain();
+        tone.frequency.value = 880;
+        gain.gain.setValueAtTime(0.12, audio.currentTime);
+        gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.35);
+        tone.connect(gain).connect(audio.destination);
+        tone.start();
+        tone.stop(audio.currentTime + 0.35);
+        tone.onended = () => audio.close();
+    } catch {
+        // No audio here: the notification still shows.
     }
 }

@@ -134,4 +134,12 @@ internal sealed class BridgeOptions
     /// <summary>Most lines a page holds while the bridge has not taken them yet; Enter then leaves the text in the box.</summary>
     [Range(1, 10_000)]
     public int ComposerMaxWaitingLines { get; set; } = 100;
+
+    /// <summary>Past this many people online, the people list offers a field that filters it by name.</summary>
+    [Range(0, 100_000)]
+    public int PeopleFilterFrom { get; set; } = 20;
+
+    /// <summary>Most search results shown for a conversation (the newest matches); all of them are counted.</summary>
+    [Range(1, 10_000)]
+    public int SearchMaxResults { get; set; } = 100;
 }

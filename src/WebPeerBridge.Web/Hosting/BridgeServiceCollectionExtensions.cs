@@ -76,6 +76,8 @@ internal static class BridgeServiceCollectionExtensions
         services.AddScoped<ThemeState>();
         services.AddScoped<ClientClock>();
         services.AddScoped<BridgeJs>();
+        services.AddSingleton<WebPeerBridge.Web.Hosting.JoinAddress>();
+        services.AddScoped<WebPeerBridge.Web.Components.Chat.Attention.BrowserNotifications>();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, SessionCircuitHandler>());
 
         services.AddOptions<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>().Configure<IOptions<BridgeOptions>>((forwarded, bridge) =>

@@ -18,9 +18,9 @@ public abstract class BrowserTest(BrowserFixture fixture) : IAsyncDisposable
     protected IBrowser Browser => fixture.Browser;
 
     /// <summary>Opens a new browser (its own context: own cookies) on <paramref name="app"/>.</summary>
-    protected async Task<BrowserUser> OpenBrowserAsync(BridgeApp app, string label)
+    protected async Task<BrowserUser> OpenBrowserAsync(BridgeApp app, string label, Action<BrowserNewContextOptions>? configure = null)
     {
-        var user = await BrowserUser.OpenAsync(Browser, app.BaseUrl, label);
+        var user = await BrowserUser.OpenAsync(Browser, app.BaseUrl, label, configure);
         _users.Add(user);
         return user;
     }

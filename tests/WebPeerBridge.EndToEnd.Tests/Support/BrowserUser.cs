@@ -34,19 +34,25 @@ public sealed partial class BrowserUser : IAsyncDisposable
 
     public IPage Page { get; }
 
+    /// <summary>The browser context (cookies, permissions) this person's page lives in.</summary>
+    public IBrowserContext Context => _context;
+
     public Uri BaseUrl { get; }
 
     public IReadOnlyCollection<string> ConsoleLog => _console;
 
-    public static async Task<BrowserUser> OpenAsync(IBrowser browser, Uri baseUrl, string label)
+    /// <summary>Opens a context and its page; <paramref name="configure"/> may change the context's options (a phone's viewport, dark mode).</summary>
+    public static async Task<BrowserUser> OpenAsync(IBrowser browser, Uri baseUrl, string label, Action<BrowserNewContextOptions>? configure = null)
     {
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        var options = new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
             BaseURL = baseUrl.ToString(),
             Locale = "en-GB",
             TimezoneId = "UTC",
-        });
+        };
+        configure?.Invoke(options);
+        var context = await browser.NewContextAsync(options);
         context.SetDefaultTimeout((float)UiTimeouts.Default.TotalMilliseconds);
         var page = await context.NewPageAsync();
         return new BrowserUser(label, context, page, baseUrl);

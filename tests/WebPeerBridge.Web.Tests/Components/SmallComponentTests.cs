@@ -5,6 +5,7 @@ using MudBlazor;
 using MudBlazor.Extensions;
 using MudBlazor.Services;
 using WebPeerBridge.Peer.Conversations;
+using WebPeerBridge.Web.Components;
 using WebPeerBridge.Web.Components.Chat;
 using WebPeerBridge.Web.Components.Layout;
 using WebPeerBridge.Web.Tests.Support;
@@ -66,6 +67,7 @@ public sealed class SmallComponentTests
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         context.Services.AddMudServices();
         context.Services.AddScoped<ThemeState>();
+        context.Services.AddScoped<BridgeJs>();
         var theme = context.Services.GetRequiredService<ThemeState>();
 
         var cut = context.Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(b => b.AddContent(0, "the page"))));

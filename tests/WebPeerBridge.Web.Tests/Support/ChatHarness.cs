@@ -76,6 +76,8 @@ internal sealed class ChatHarness : IAsyncDisposable
         context.Services.AddScoped<ThemeState>();
         context.Services.AddScoped<ClientClock>();
         context.Services.AddScoped<BridgeJs>();
+        context.Services.AddSingleton<WebPeerBridge.Web.Hosting.JoinAddress>();
+        context.Services.AddScoped<WebPeerBridge.Web.Components.Chat.Attention.BrowserNotifications>();
         var module = context.JSInterop.SetupModule("./assets/js/bridge.js");
         module.Mode = JSRuntimeMode.Loose;
         var harness = new ChatHarness(network, context, ownsNetwork) { Js = module };
@@ -98,6 +100,17 @@ internal sealed class ChatHarness : IAsyncDisposable
     public IRenderedComponent<T> Render<T>(Action<ComponentParameterCollectionBuilder<T>>? parameters = null)
         where T : Microsoft.AspNetCore.Components.IComponent =>
         parameters is null ? Context.Render<T>() : Context.Render(parameters);
+
+    /// <summary>Opens the menu button named <paramref name="menu"/> in <paramref name="cut"/> and picks the item that holds <paramref name="item"/>.</summary>
+    public async Task PickFromMenuAsync<T>(IRenderedComponent<T> cut, string menu, string item)
+        where T : Microsoft.AspNetCore.Components.IComponent
+    {
+        await cut.ClickAsync(menu);
+        Popovers.WaitForAssertion(() => Assert.Contains(Popovers.FindAll(".mud-menu-item"), i => i.TextContent.Contains(item, StringComparison.Ordinal)),
+            TestNetwork.Timeout);
+        await Popovers.InvokeAsync(() => Popovers.FindAll(".mud-menu-item").First(i => i.TextContent.Contains(item, StringComparison.Ordinal))
+            .ClickAsync(new Microsoft.AspNetCore.Components.Web.MouseEventArgs()));
+    }
 
     public async ValueTask DisposeAsync()
     {

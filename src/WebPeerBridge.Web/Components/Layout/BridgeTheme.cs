@@ -12,13 +12,21 @@ internal static class BridgeTheme
     {
         PaletteLight = new PaletteLight
         {
+            // Each colour reaches 4.5:1 under its contrast text (filled chips, buttons) and on Surface (as text).
             Primary = "#4f5bd5",
-            Secondary = "#0f9d8a",
+            Secondary = "#0f766e",
             Tertiary = "#c2410c",
             Info = "#2563eb",
             Success = "#15803d",
             Warning = "#b45309",
-            Error = "#dc2626",
+            Error = "#b91c1c",
+            PrimaryContrastText = "#ffffff",
+            SecondaryContrastText = "#ffffff",
+            TertiaryContrastText = "#ffffff",
+            InfoContrastText = "#ffffff",
+            SuccessContrastText = "#ffffff",
+            WarningContrastText = "#ffffff",
+            ErrorContrastText = "#ffffff",
             Background = "#f4f5f8",
             Surface = "#ffffff",
             AppbarBackground = "#ffffff",
@@ -41,6 +49,14 @@ internal static class BridgeTheme
             Success = "#4ade80",
             Warning = "#fbbf24",
             Error = "#f87171",
+            // Light colours on dark: a filled chip ("Online") writes in near-black, not white (white on #4ade80 is 1.7:1).
+            PrimaryContrastText = "#111319",
+            SecondaryContrastText = "#111319",
+            TertiaryContrastText = "#111319",
+            InfoContrastText = "#111319",
+            SuccessContrastText = "#111319",
+            WarningContrastText = "#111319",
+            ErrorContrastText = "#111319",
             Background = "#15171d",
             Surface = "#1d2028",
             AppbarBackground = "#1d2028",
