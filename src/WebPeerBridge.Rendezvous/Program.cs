@@ -11,6 +11,8 @@ var switches = new Dictionary<string, string>
     ["--welcome-history"] = "Rendezvous:WelcomeHistoryCount",
     // One address; more as Rendezvous:TrustedAddresses:1=… and so on.
     ["--trust"] = "Rendezvous:TrustedAddresses:0",
+    ["--nats"] = "Rendezvous:Nats:Url",
+    ["--node"] = "Rendezvous:Nats:NodeId",
 };
 
 if (args.Contains("--help") || args.Contains("-h"))
@@ -23,6 +25,8 @@ if (args.Contains("--help") || args.Contains("-h"))
           --history <file>       SQLite file of the broadcast history (default rendezvous-history.db; :memory: for none)
           --welcome-history <n>  broadcasts a newcomer gets (default 200)
           --trust <ip>           an address exempt from the per-address limits: a bridge's host (default none)
+          --nats <url[,url…]>    keep every store in NATS JetStream, one network over several nodes (default none: embedded)
+          --node <id>            this node's id in the cluster (default a new random one per start)
 
         Every setting can also come from environment variables, e.g. Rendezvous__Port=1234.
         """);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using WebPeerBridge.Protocol;
 using WebPeerBridge.Protocol.Frames;
 using WebPeerBridge.Protocol.Validation;
+using WebPeerBridge.Rendezvous.Cluster;
 using WebPeerBridge.Rendezvous.History;
 using WebPeerBridge.Rendezvous.Presence;
 
@@ -43,11 +44,14 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
     private readonly ILogger<RendezvousHub> _logger;
     private Task? _loop;
 
-    public RendezvousHub(IBroadcastLog log, IPresenceStore presence, RendezvousOptions options, TimeProvider time, ILogger<RendezvousHub> logger)
+    public RendezvousHub(IBroadcastLog log, IPresenceStore presence, RendezvousOptions options, TimeProvider time, ILogger<RendezvousHub> logger,
+        NatsCluster? cluster = null)
     {
         _log = log;
         _presence = presence;
-        _holds = new NameHolds(options.HistoryPath, options.NameHoldTime, time, logger);
+        _cluster = cluster;
+        // Clustered, names are held in the names bucket; this one stays empty.
+        _holds = new NameHolds(cluster is null ? options.HistoryPath : ":memory:", options.NameHoldTime, time, logger);
         _options = options;
         _time = time;
         _logger = logger;
@@ -65,6 +69,7 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
         {
             await _holds.InitializeAsync(cancellationToken).ConfigureAwait(false);
             _loop = Task.Run(RunAsync, CancellationToken.None);
+            await StartClusterAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -80,12 +85,15 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await StopStreamFanoutAsync().ConfigureAwait(false);
         _inbox.Writer.TryComplete();
         if (_loop is not null)
         {
             // Commands already queued are still carried out: no accepted broadcast is lost at shutdown.
             await _loop.ConfigureAwait(false);
         }
+
+        await DisposeClusterAsync().ConfigureAwait(false);
 
         await _holds.DisposeAsync().ConfigureAwait(false);
     }
@@ -110,11 +118,23 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
                         continue;
                     }
 
+                    if (command.Kind >= HubCommandKind.StreamSaid)
+                    {
+                        await OnClusterCommandAsync(command).ConfigureAwait(false);
+                        continue;
+                    }
+
                     // Whatever comes next sees the says before it stored and sent.
                     await StoreSaysAsync().ConfigureAwait(false);
                     switch (command.Kind)
                     {
                         case HubCommandKind.Register:
+                            if (IsClustered)
+                            {
+                                await RegisterInClusterAsync(command.Client, (Hello)command.Frame!, command.Host!).ConfigureAwait(false);
+                                break;
+                            }
+
                             await RegisterCoreAsync(command.Client, (Hello)command.Frame!, command.Host!).ConfigureAwait(false);
                             break;
                         case HubCommandKind.Leave:
@@ -228,6 +248,12 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
             return;
         }
 
+        if (IsClustered)
+        {
+            await PublishSaysAsync().ConfigureAwait(false);
+            return;
+        }
+
         var batch = _says.ToArray();
         _says.Clear();
         IReadOnlyList<Said> stored;
@@ -315,6 +341,12 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
     /// <summary>A bye frees the name at once; any other end keeps it for its token (a seed client has none).</summary>
     private void Release(Member member, string reason)
     {
+        if (IsClustered)
+        {
+            ReleaseInCluster(member, reason);
+            return;
+        }
+
         if (reason == LeftReasons.Bye || member.Client.Protocol == PeerProtocols.Seed)
         {
             _holds.Forget(member.Peer.Name);
