@@ -18,7 +18,7 @@ internal sealed partial class NatsPresence : IAsyncDisposable
     private readonly NatsCluster _cluster;
     private readonly IClusterEvents _events;
     private readonly ILogger<NatsPresence> _logger;
-    private readonly Channel<(string Key, byte[] Value)> _writes = Channel.CreateBounded<(string, byte[])>(new BoundedChannelOptions(65_536)
+    private readonly Channel<(string Key, byte[] Value, Task After)> _writes = Channel.CreateBounded<(string, byte[], Task)>(new BoundedChannelOptions(65_536)
     {
         SingleReader = true,
         FullMode = BoundedChannelFullMode.DropWrite,
@@ -62,8 +62,12 @@ internal sealed partial class NatsPresence : IAsyncDisposable
     /// <summary><paramref name="peer"/> is online here.</summary>
     public void Online(PeerInfo peer) => Write(ClusterKeys.Member(peer.Name), new PresenceEntry(_cluster.NodeId, peer, peer.Name));
 
-    /// <summary>This node's member <paramref name="name"/> left for <paramref name="reason"/>.</summary>
-    public void Left(string name, string reason) => Write(ClusterKeys.Member(name), new PresenceEntry(_cluster.NodeId, Name: name, Left: reason));
+    /// <summary>
+    /// This node's member <paramref name="name"/> left for <paramref name="reason"/>; written once <paramref name="released"/>
+    /// (its name's release) is done, so whoever sees the <c>left</c> of a <c>bye</c> finds the name free.
+    /// </summary>
+    public void Left(string name, string reason, Task released) =>
+        Write(ClusterKeys.Member(name), new PresenceEntry(_cluster.NodeId, Name: name, Left: reason), released);
 
     /// <summary>Renews this node's heartbeat and the entries of its members.</summary>
     public void Beat(IEnumerable<PeerInfo> members)
@@ -90,9 +94,9 @@ internal sealed partial class NatsPresence : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private void Write(string key, PresenceEntry entry)
+    private void Write(string key, PresenceEntry entry, Task? after = null)
     {
-        if (!_writes.Writer.TryWrite((key, JsonSerializer.SerializeToUtf8Bytes(entry, ClusterJson.Default.PresenceEntry))))
+        if (!_writes.Writer.TryWrite((key, JsonSerializer.SerializeToUtf8Bytes(entry, ClusterJson.Default.PresenceEntry), after ?? Task.CompletedTask)))
         {
             LogWritesDropped(key);
         }
@@ -100,8 +104,9 @@ internal sealed partial class NatsPresence : IAsyncDisposable
 
     private async Task WriteLoopAsync()
     {
-        await foreach (var (key, value) in _writes.Reader.ReadAllAsync().ConfigureAwait(false))
+        await foreach (var (key, value, after) in _writes.Reader.ReadAllAsync().ConfigureAwait(false))
         {
+            await after.ConfigureAwait(false);
             using var timeout = new CancellationTokenSource(_cluster.Rendezvous.HistoryWriteTimeout);
             try
             {

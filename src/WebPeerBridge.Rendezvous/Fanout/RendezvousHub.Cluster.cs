@@ -253,12 +253,6 @@ internal sealed partial class RendezvousHub : IClusterEvents
             return (null, NameClaimOutcome.Taken);
         }
 
-        if (hello.Resume is null && !NameSkeletons.IsHighlyRestrictive(name))
-        {
-            RefuseMixedScripts(client, name);
-            return (null, NameClaimOutcome.Taken);
-        }
-
         var outcome = await _claims!.ClaimAsync(name, hello.Resume, token, CancellationToken.None).ConfigureAwait(false);
         switch (outcome)
         {
@@ -275,7 +269,7 @@ internal sealed partial class RendezvousHub : IClusterEvents
                 client.Refuse(ErrorCodes.Unavailable, "The server cannot check names right now. Try again in a moment.");
                 return (null, outcome);
             case NameClaimOutcome.Claimed when !NameSkeletons.IsHighlyRestrictive(name):
-                // A stale resume token for a name that was free: it is a new name, and this one could pass for another.
+                // Not a lookalike of a name online or held (that was name_taken), but one that could become one of a name to come.
                 _claims.Release(name, token, hold: false);
                 RefuseMixedScripts(client, name);
                 return (null, outcome);
@@ -355,7 +349,7 @@ internal sealed partial class RendezvousHub : IClusterEvents
     {
         var hold = reason != LeftReasons.Bye && member.Client.Protocol != PeerProtocols.Seed;
         _claims!.Release(member.Peer.Name, member.Token, hold);
-        _clusterPresence!.Left(member.Peer.Name, reason);
+        _clusterPresence!.Left(member.Peer.Name, reason, _claims.FlushAsync());
     }
 
     private static bool Moved(PeerInfo before, PeerInfo now) => before.Host != now.Host || before.Port != now.Port || before.Key != now.Key;

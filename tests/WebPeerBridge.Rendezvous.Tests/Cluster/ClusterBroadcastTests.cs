@@ -1,0 +1,59 @@
+using WebPeerBridge.Protocol.Frames;
+
+namespace WebPeerBridge.Rendezvous.Tests.Cluster;
+
+/// <summary>Two rendezvous nodes on one NATS JetStream: one network, one order of broadcasts.</summary>
+public sealed class ClusterBroadcastTests
+{
+    [Fact]
+    public async Task Clients_on_two_nodes_see_each_others_joins_and_broadcasts_in_one_seq_order()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var nats = await NatsServer.StartAsync(ct);
+        await using var a = await ClusterNodes.StartAsync(nats, "a", ct);
+        await using var b = await ClusterNodes.StartAsync(nats, "b", ct);
+
+        var (alice, _) = await a.JoinAsync("alice", 40001, ct);
+        var (bob, bobWelcome) = await b.JoinAsync("bob", 40002, ct);
+        var joined = await alice.NextAsync<Joined>(ct);
+        Assert.Equal(("bob", 40002), (joined.Peer.Name, joined.Peer.Port));
+        await bob.WaitUntilListedAsync(bobWelcome, "alice", ct);
+
+        // Both at once, without waiting for echoes: the stream decides one order, and everyone sees it.
+        for (var i = 0; i < 10; i++)
+        {
+            await alice.SendAsync(new Say($"a-{i}", $"from alice {i}"), ct);
+            await bob.SendAsync(new Say($"b-{i}", $"from bob {i}"), ct);
+        }
+
+        var seenByAlice = await alice.NextSaidsAsync(20, ct);
+        var seenByBob = await bob.NextSaidsAsync(20, ct);
+        Assert.Equal(seenByAlice, seenByBob);
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), seenByAlice.Select(s => s.Seq));
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"a-{i}"), seenByAlice.Where(s => s.From == "alice").Select(s => s.Id));
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"b-{i}"), seenByAlice.Where(s => s.From == "bob").Select(s => s.Id));
+
+        // A newcomer on either node gets the same history from the stream, in the same order.
+        var (_, carolWelcome) = await a.JoinAsync("carol", 40003, ct);
+        Assert.Equal(seenByAlice, carolWelcome.History);
+        var (_, daveWelcome) = await b.JoinAsync("dave", 40004, ct, since: 15);
+        Assert.Equal(seenByAlice.Skip(15), daveWelcome.History);
+    }
+
+    [Fact]
+    public async Task A_left_on_one_node_is_announced_on_the_other()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var nats = await NatsServer.StartAsync(ct);
+        await using var a = await ClusterNodes.StartAsync(nats, "a", ct);
+        await using var b = await ClusterNodes.StartAsync(nats, "b", ct);
+        var (alice, _) = await a.JoinAsync("alice", 40001, ct);
+        var (bob, bobWelcome) = await b.JoinAsync("bob", 40002, ct);
+        await bob.WaitUntilListedAsync(bobWelcome, "alice", ct);
+
+        await alice.SendAsync(Bye.Instance, ct);
+
+        var left = await bob.NextMatchingAsync<Left>(_ => true, ct);
+        Assert.Equal(new Left("alice", LeftReasons.Bye), left);
+    }
+}
