@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using WebPeerBridge.Rendezvous;
 
 // dotnet run --project src/WebPeerBridge.Rendezvous -- --port 1234 --history history.db --bind 0.0.0.0
@@ -35,6 +36,8 @@ if (args.Contains("--help") || args.Contains("-h"))
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args });
 builder.Configuration.AddCommandLine(args, switches);
+// The NATS client tells of every consumer it creates (each welcome read from the stream): only its warnings and errors.
+builder.Logging.AddFilter("NATS", LogLevel.Warning);
 builder.Services.AddRendezvousServer(builder.Configuration.GetSection(RendezvousOptions.SectionName));
 using var host = builder.Build();
 await host.RunAsync().ConfigureAwait(false);

@@ -16,9 +16,15 @@ namespace WebPeerBridge.Rendezvous.Cluster;
 /// </summary>
 internal sealed partial class NatsBroadcastLog : IBroadcastLog
 {
+    // The newest broadcasts the stream consumer delivered, in seq order: most welcomes are served from here, not the stream.
+    private const int TailCapacity = 1024;
+    private readonly Said[] _tail = new Said[TailCapacity];
+    private readonly Lock _gate = new();
     private readonly NatsCluster _cluster;
     private readonly ILogger<NatsBroadcastLog> _logger;
     private long _lastSeq;
+    private long _tailLast;
+    private int _tailCount;
 
     public NatsBroadcastLog(NatsCluster cluster, ILogger<NatsBroadcastLog> logger)
     {
@@ -105,6 +111,64 @@ internal sealed partial class NatsBroadcastLog : IBroadcastLog
         }
 
         var first = throughSeq - count + 1;
+        var entries = FromTail(first, throughSeq) ?? await ReadStreamAsync(first, throughSeq, count, cancellationToken).ConfigureAwait(false);
+
+        // Newest first until the byte bound, like the embedded log.
+        long bytes = 0;
+        var keep = 0;
+        for (var i = entries.Count - 1; i >= 0; i--)
+        {
+            var size = EstimateBytes(entries[i]);
+            if (bytes + size > maxBytes)
+            {
+                break;
+            }
+
+            bytes += size;
+            keep++;
+        }
+
+        return new HistorySlice(entries.GetRange(entries.Count - keep, keep), count - keep);
+    }
+
+    /// <summary>The stream consumer delivered <paramref name="said"/> (in seq order): kept in the tail for welcomes.</summary>
+    public void Remember(Said said)
+    {
+        lock (_gate)
+        {
+            if (said.Seq != _tailLast + 1)
+            {
+                // A gap (messages the stream no longer keeps) or the first one: the tail starts again here.
+                _tailCount = 0;
+            }
+
+            _tail[said.Seq % TailCapacity] = said;
+            _tailLast = said.Seq;
+            _tailCount = Math.Min(_tailCount + 1, TailCapacity);
+        }
+    }
+
+    private List<Said>? FromTail(long first, long through)
+    {
+        lock (_gate)
+        {
+            if (_tailCount == 0 || through > _tailLast || first <= _tailLast - _tailCount)
+            {
+                return null;
+            }
+
+            var entries = new List<Said>((int)(through - first + 1));
+            for (var seq = first; seq <= through; seq++)
+            {
+                entries.Add(_tail[seq % TailCapacity]);
+            }
+
+            return entries;
+        }
+    }
+
+    private async Task<List<Said>> ReadStreamAsync(long first, long throughSeq, int count, CancellationToken cancellationToken)
+    {
         var entries = new List<Said>(Math.Min(count, 1024));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_cluster.Rendezvous.HistoryWriteTimeout * 2);
@@ -141,22 +205,7 @@ internal sealed partial class NatsBroadcastLog : IBroadcastLog
             LogReadFailed(ex, first, throughSeq);
         }
 
-        // Newest first until the byte bound, like the embedded log.
-        long bytes = 0;
-        var keep = 0;
-        for (var i = entries.Count - 1; i >= 0; i--)
-        {
-            var size = EstimateBytes(entries[i]);
-            if (bytes + size > maxBytes)
-            {
-                break;
-            }
-
-            bytes += size;
-            keep++;
-        }
-
-        return new HistorySlice(entries.GetRange(entries.Count - keep, keep), count - keep);
+        return entries;
     }
 
     /// <summary>A message of the stream as the <c>said</c> it carries; null (logged) for one that is not ours.</summary>

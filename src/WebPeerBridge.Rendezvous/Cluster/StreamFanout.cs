@@ -62,6 +62,7 @@ internal sealed partial class StreamFanout : IAsyncDisposable
                     _cluster.Log.Observe(seq);
                     if (_cluster.Log.Decode(seq, msg.Data) is { } said)
                     {
+                        _cluster.Log.Remember(said);
                         await _events.SaidAsync(said, token).ConfigureAwait(false);
                     }
                 }

@@ -9,15 +9,8 @@ public sealed class ClusterBroadcastTests
     public async Task Clients_on_two_nodes_see_each_others_joins_and_broadcasts_in_one_seq_order()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var nats = await NatsServer.StartAsync(ct);
-        await using var a = await ClusterNodes.StartAsync(nats, "a", ct);
-        await using var b = await ClusterNodes.StartAsync(nats, "b", ct);
-
-        var (alice, _) = await a.JoinAsync("alice", 40001, ct);
-        var (bob, bobWelcome) = await b.JoinAsync("bob", 40002, ct);
-        var joined = await alice.NextAsync<Joined>(ct);
-        Assert.Equal(("bob", 40002), (joined.Peer.Name, joined.Peer.Port));
-        await bob.WaitUntilListedAsync(bobWelcome, "alice", ct);
+        await using var nodes = await TwoNodes.StartAsync(ct);
+        var (alice, _, bob) = await nodes.AliceOnAAndBobOnBAsync(ct);
 
         // Both at once, without waiting for echoes: the stream decides one order, and everyone sees it.
         for (var i = 0; i < 10; i++)
@@ -34,22 +27,25 @@ public sealed class ClusterBroadcastTests
         Assert.Equal(Enumerable.Range(0, 10).Select(i => $"b-{i}"), seenByAlice.Where(s => s.From == "bob").Select(s => s.Id));
 
         // A newcomer on either node gets the same history from the stream, in the same order.
-        var (_, carolWelcome) = await a.JoinAsync("carol", 40003, ct);
+        var (_, carolWelcome) = await nodes.A.JoinAsync("carol", 40003, ct);
         Assert.Equal(seenByAlice, carolWelcome.History);
-        var (_, daveWelcome) = await b.JoinAsync("dave", 40004, ct, since: 15);
+        var (_, daveWelcome) = await nodes.B.JoinAsync("dave", 40004, ct, since: 15);
         Assert.Equal(seenByAlice.Skip(15), daveWelcome.History);
+
+        // A node started afterwards has none of them in memory: it reads them from the stream.
+        await using var c = await ClusterNodes.StartAsync(nodes.Nats, "c", ct);
+        var (_, eveWelcome) = await c.JoinAsync("eve", 40005, ct);
+        Assert.Equal(seenByAlice, eveWelcome.History);
+        var (_, frankWelcome) = await c.JoinAsync("frank", 40006, ct, since: 18);
+        Assert.Equal(seenByAlice.Skip(18), frankWelcome.History);
     }
 
     [Fact]
     public async Task A_left_on_one_node_is_announced_on_the_other()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var nats = await NatsServer.StartAsync(ct);
-        await using var a = await ClusterNodes.StartAsync(nats, "a", ct);
-        await using var b = await ClusterNodes.StartAsync(nats, "b", ct);
-        var (alice, _) = await a.JoinAsync("alice", 40001, ct);
-        var (bob, bobWelcome) = await b.JoinAsync("bob", 40002, ct);
-        await bob.WaitUntilListedAsync(bobWelcome, "alice", ct);
+        await using var nodes = await TwoNodes.StartAsync(ct);
+        var (alice, _, bob) = await nodes.AliceOnAAndBobOnBAsync(ct);
 
         await alice.SendAsync(Bye.Instance, ct);
 
