@@ -107,6 +107,9 @@ try
             return results.All(r => r.ReadyClients == r.Clients) ? 0 : 2;
         }
 
+        case "cluster":
+            return await WebPeerBridge.Load.Cluster.ClusterBenchRunner.RunFromCommandLineAsync(options, cancel.Token).ConfigureAwait(false);
+
         default:
             Console.Error.WriteLine($"Unknown command '{args[0]}'.");
             Console.WriteLine(Usage.Text);

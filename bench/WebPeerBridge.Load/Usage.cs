@@ -18,6 +18,8 @@ internal static class Usage
               N PeerAgents in this process: start time, memory per agent, dm round trips per second
           all [--targets relay,wpb,irc] [--agents 0] [--rendezvous-dll PATH] [--inspircd /usr/sbin/inspircd] SCENARIO
               runs each server as a child process on a free port, the same scenario against each, one table
+          cluster [--rendezvous-dll PATH] [--nats-server nats-server] SCENARIO
+              one embedded node, one node on NATS JetStream, two nodes with the clients spread: one table
 
         SCENARIO:
           --clients 1000        clients connected at once (join storm)
