@@ -77,13 +77,15 @@ internal sealed class ClusterBenchRunner(ClusterBenchOptions options, TextWriter
     public static void Write(TextWriter output, FanoutOptions scenario, IReadOnlyList<(string Setup, FanoutResult Result)> results)
     {
         output.WriteLine($"{scenario.Clients:N0} clients, {scenario.Senders} senders x {scenario.Messages} broadcasts, window {scenario.Window}, {Environment.ProcessorCount} cores");
-        output.WriteLine("| setup | ready | join storm | deliveries/s | p50 | p99 | all delivered |");
-        output.WriteLine("| --- | --- | --- | --- | --- | --- | --- |");
+        output.WriteLine("| setup | ready | join storm | rate | deliveries/s | p50 | p99 | all delivered |");
+        output.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var (setup, result) in results)
         {
-            var phase = result.Phases.Count > 0 ? result.Phases[^1] : null;
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {setup} | {result.ReadyClients}/{result.Clients} | {result.JoinStorm.TotalMilliseconds:N0} ms | {phase?.DeliveredPerSecond:N0} | {phase?.Latency.P50:0.00} ms | {phase?.Latency.P99:0.00} ms | {(phase?.AllDelivered == true ? "yes" : "no")} |"));
+            foreach (var phase in result.Phases)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {setup} | {result.ReadyClients}/{result.Clients} | {result.JoinStorm.TotalMilliseconds:N0} ms | {FanoutRunner.Describe(phase.Rate)} | {phase.DeliveredPerSecond:N0} | {phase.Latency.P50:0.00} ms | {phase.Latency.P99:0.00} ms | {(phase.AllDelivered ? "yes" : "no")} |"));
+            }
         }
     }
 

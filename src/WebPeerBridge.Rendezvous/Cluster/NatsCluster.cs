@@ -46,6 +46,9 @@ internal sealed partial class NatsCluster : IAsyncDisposable
     /// <summary>The broadcast log on the stream.</summary>
     public NatsBroadcastLog Log { get; }
 
+    /// <summary>Whether the connection to NATS is up now (NATS.Net reconnects by itself when it is not).</summary>
+    public bool IsConnected => _connection?.ConnectionState == NatsConnectionState.Open;
+
     public INatsJSContext JetStream => _js ?? throw new InvalidOperationException("Not connected to NATS yet.");
 
     public INatsKVStore Names => _names ?? throw new InvalidOperationException("Not connected to NATS yet.");

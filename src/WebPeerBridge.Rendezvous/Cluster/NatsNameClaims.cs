@@ -8,12 +8,13 @@ using NATS.Client.KeyValueStore;
 namespace WebPeerBridge.Rendezvous.Cluster;
 
 /// <summary>
-/// Name claims in the names bucket. A free name is taken with an atomic create; a resume, a hold's end or a dead node's
-/// name with an update checked against the revision read, so of two nodes racing for one name exactly one wins (the other
-/// reads again and sees it taken). Releases are written in the background, in order; a claim waits for them first, so a
+/// Names with their resume tokens and holds, shared by every node (DESIGN.md, names cannot be stolen), keyed by the
+/// name's confusable skeleton in the names bucket; called by the hub's loop only (the embedded hub keeps NameHolds). A
+/// free name is taken with an atomic create; a resume, a hold's end or a dead node's name with an update checked against
+/// the revision read, so of two nodes racing for one name exactly one wins (the other reads again and sees it taken). Releases are written in the background, in order; a claim waits for them first, so a
 /// client that says bye and comes straight back finds its name free.
 /// </summary>
-internal sealed partial class NatsNameClaims : INameClaims
+internal sealed partial class NatsNameClaims
 {
     private const int MaxAttempts = 8;
     private readonly NatsCluster _cluster;
@@ -33,6 +34,10 @@ internal sealed partial class NatsNameClaims : INameClaims
 
     private TimeSpan HoldTime => _cluster.Rendezvous.NameHoldTime;
 
+    /// <summary>
+    /// Claims <paramref name="name"/> for this node under <paramref name="token"/>; <paramref name="resume"/> is the token
+    /// a reconnecting owner presents (null for none).
+    /// </summary>
     public async ValueTask<NameClaimOutcome> ClaimAsync(string name, string? resume, string token, CancellationToken cancellationToken)
     {
         await FlushAsync().ConfigureAwait(false);
@@ -109,8 +114,10 @@ internal sealed partial class NatsNameClaims : INameClaims
         }
     }
 
+    /// <summary>This node's member left: with <paramref name="hold"/> the name is held for its token, else freed at once.</summary>
     public void Release(string name, string token, bool hold) => _releases = ReleaseAfterAsync(_releases, name, token, hold);
 
+    /// <summary>The name's owner was online at <paramref name="node"/>, which died: it is held for its token from now on.</summary>
     public async ValueTask HoldAbandonedAsync(string name, string node, CancellationToken cancellationToken)
     {
         var key = ClusterKeys.Name(name);
@@ -130,6 +137,7 @@ internal sealed partial class NatsNameClaims : INameClaims
         }
     }
 
+    /// <summary>Completes once every release asked for so far is written.</summary>
     public Task FlushAsync() => _releases;
 
     private async Task ReleaseAfterAsync(Task previous, string name, string token, bool hold)

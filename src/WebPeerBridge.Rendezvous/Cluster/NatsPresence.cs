@@ -215,6 +215,14 @@ internal sealed partial class NatsPresence : IAsyncDisposable
             {
                 await Task.Delay(_cluster.Options.HeartbeatInterval, _cluster.Time, token).ConfigureAwait(false);
                 _events.Heartbeat();
+                if (!_cluster.IsConnected)
+                {
+                    // Cut off from NATS, this node hears nobody: that says nothing about the others. Their clocks start
+                    // again once it is back.
+                    HeardAllNow();
+                    continue;
+                }
+
                 foreach (var node in DeadNodes())
                 {
                     LogNodeDied(node);
@@ -224,6 +232,18 @@ internal sealed partial class NatsPresence : IAsyncDisposable
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
+        }
+    }
+
+    private void HeardAllNow()
+    {
+        var now = _cluster.Time.GetUtcNow();
+        lock (_gate)
+        {
+            foreach (var node in _lastHeard.Keys.ToArray())
+            {
+                _lastHeard[node] = now;
+            }
         }
     }
 
