@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using WebPeerBridge.Load.Compare;
 using WebPeerBridge.Load.Fanout;
 
@@ -97,9 +96,9 @@ internal sealed class ClusterBenchRunner(ClusterBenchOptions options, TextWriter
 
     private async Task<Node> StartNodeAsync(string name, IEnumerable<string> arguments, CancellationToken cancellationToken)
     {
-        var port = FreePort();
+        var port = ComparisonRunner.FreePort();
         // Warnings only: a thousand "registered" lines on the console would measure the console, not the server.
-        var process = ChildProcess.Start(DotnetHost(),
+        var process = ChildProcess.Start(ComparisonRunner.DotnetHost(),
             [options.RendezvousDll, "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--trust", "127.0.0.1", .. arguments],
             Path.Combine(options.WorkDirectory, name + ".log"),
             new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" }, Path.GetDirectoryName(options.RendezvousDll));
@@ -110,21 +109,12 @@ internal sealed class ClusterBenchRunner(ClusterBenchOptions options, TextWriter
 
     private async Task<NatsProcess> StartNatsAsync(CancellationToken cancellationToken)
     {
-        var port = FreePort();
+        var port = ComparisonRunner.FreePort();
         var store = Path.Combine(options.WorkDirectory, $"nats-{Guid.NewGuid():N}");
         var process = ChildProcess.Start(options.NatsServer, ["-js", "-a", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-sd", store],
             Path.Combine(options.WorkDirectory, "nats.log"));
         await process.WaitUntilListeningAsync(new IPEndPoint(IPAddress.Loopback, port), s_startTimeout, cancellationToken).ConfigureAwait(false);
         return new NatsProcess(process, $"nats://127.0.0.1:{port}", store);
-    }
-
-    private static string DotnetHost() => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-
-    private static int FreePort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
     }
 
     private sealed record Node(ChildProcess Process, int Port) : IAsyncDisposable

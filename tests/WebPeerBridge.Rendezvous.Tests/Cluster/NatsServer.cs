@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace WebPeerBridge.Rendezvous.Tests.Cluster;
 
@@ -27,7 +25,7 @@ internal sealed class NatsServer : IAsyncDisposable
     {
         var store = Path.Combine(Path.GetTempPath(), "wpb-nats-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(store);
-        var server = new NatsServer(FreePort(), store);
+        var server = new NatsServer(Support.ServerProcess.FreePort(), store);
         await server.StartAgainAsync(cancellationToken);
         return server;
     }
@@ -85,12 +83,5 @@ internal sealed class NatsServer : IAsyncDisposable
         {
             // A straggling file; the temp folder is cleaned some day.
         }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }
