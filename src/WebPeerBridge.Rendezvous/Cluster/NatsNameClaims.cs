@@ -137,6 +137,21 @@ internal sealed partial class NatsNameClaims
         }
     }
 
+    /// <summary>The node <paramref name="name"/> is claimed by now (online or held); null when it is free or the bucket does not answer.</summary>
+    public async ValueTask<string?> OwnerAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var read = await Bucket.TryGetEntryAsync<byte[]>(ClusterKeys.Name(name), cancellationToken: cancellationToken).ConfigureAwait(false);
+            return read.Success ? Deserialize(read.Value.Value)?.Node : null;
+        }
+        catch (Exception ex) when (ex is NatsException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            LogUnavailable(ex, name);
+            return null;
+        }
+    }
+
     /// <summary>Completes once every release asked for so far is written.</summary>
     public Task FlushAsync() => _releases;
 

@@ -110,7 +110,7 @@ internal sealed partial class RendezvousHub : IClusterEvents
 
                 break;
             case HubCommandKind.RemoteOnline:
-                OnRemoteOnline(((Joined)command.Frame!).Peer, command.Text!);
+                await OnRemoteOnlineAsync(((Joined)command.Frame!).Peer, command.Text!).ConfigureAwait(false);
                 break;
             case HubCommandKind.RemoteLeft:
                 var left = (Left)command.Frame!;
@@ -146,12 +146,19 @@ internal sealed partial class RendezvousHub : IClusterEvents
         }
     }
 
-    private void OnRemoteOnline(PeerInfo peer, string node)
+    private async ValueTask OnRemoteOnlineAsync(PeerInfo peer, string node)
     {
         var key = NameSkeletons.Key(peer.Name);
         PeerInfo? previous = null;
         if (_members.TryGetValue(key, out var local))
         {
+            if (await _claims!.OwnerAsync(peer.Name, CancellationToken.None).ConfigureAwait(false) != node)
+            {
+                // A renewal the other node wrote before it saw the name move here: the name is ours; say so again.
+                _clusterPresence!.Online(local.Peer);
+                return;
+            }
+
             // Its owner resumed it on another node with its token: this connection is stale, close it without a word.
             RemoveMember(local);
             local.Client.Replace();
