@@ -89,6 +89,9 @@ try
             return result.Unavailable is null && result.Started == result.Count ? 0 : 2;
         }
 
+        case "cluster":
+            return await WebPeerBridge.Load.Cluster.ClusterBenchRunner.RunFromCommandLineAsync(options, cancel.Token).ConfigureAwait(false);
+
         case "all":
         {
             var comparison = new ComparisonOptions
@@ -106,9 +109,6 @@ try
             var results = await new ComparisonRunner(comparison, Console.Out).RunAsync(cancel.Token).ConfigureAwait(false);
             return results.All(r => r.ReadyClients == r.Clients) ? 0 : 2;
         }
-
-        case "cluster":
-            return await WebPeerBridge.Load.Cluster.ClusterBenchRunner.RunFromCommandLineAsync(options, cancel.Token).ConfigureAwait(false);
 
         default:
             Console.Error.WriteLine($"Unknown command '{args[0]}'.");
