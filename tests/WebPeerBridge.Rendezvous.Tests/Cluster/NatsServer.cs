@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 
+// Also compiled into the Peer tests (linked), so it depends on nothing else of this project.
 namespace WebPeerBridge.Rendezvous.Tests.Cluster;
 
 /// <summary>
@@ -25,7 +28,10 @@ internal sealed class NatsServer : IAsyncDisposable
     {
         var store = Path.Combine(Path.GetTempPath(), "wpb-nats-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(store);
-        var server = new NatsServer(Support.ServerProcess.FreePort(), store);
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var server = new NatsServer(((IPEndPoint)probe.LocalEndpoint).Port, store);
+        probe.Stop();
         await server.StartAgainAsync(cancellationToken);
         return server;
     }

@@ -135,7 +135,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         return stored;
     }
 
-    internal static int FreePort()
+    private static int FreePort()
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
