@@ -43,6 +43,10 @@ internal sealed partial class NatsNameClaims
         await FlushAsync().ConfigureAwait(false);
         var key = ClusterKeys.Name(name);
         var mine = Serialize(new NameClaim(name, token, _cluster.NodeId, HeldUntil: null));
+        // The hub's loop waits for this: never longer than a broadcast write may take.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_cluster.Rendezvous.HistoryWriteTimeout);
+        cancellationToken = timeout.Token;
         try
         {
             for (var attempt = 0; attempt < MaxAttempts; attempt++)
@@ -107,7 +111,7 @@ internal sealed partial class NatsNameClaims
             // Contended this often: someone else keeps getting it.
             return NameClaimOutcome.Taken;
         }
-        catch (Exception ex) when (ex is NatsException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is NatsException || ex is OperationCanceledException && timeout.IsCancellationRequested)
         {
             LogUnavailable(ex, name);
             return NameClaimOutcome.Unavailable;
@@ -121,6 +125,9 @@ internal sealed partial class NatsNameClaims
     public async ValueTask HoldAbandonedAsync(string name, string node, CancellationToken cancellationToken)
     {
         var key = ClusterKeys.Name(name);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_cluster.Rendezvous.HistoryWriteTimeout);
+        cancellationToken = timeout.Token;
         try
         {
             var read = await Bucket.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -131,7 +138,7 @@ internal sealed partial class NatsNameClaims
                 await Bucket.TryUpdateAsync(key, held, read.Value.Revision, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is NatsException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is NatsException || ex is OperationCanceledException && timeout.IsCancellationRequested)
         {
             LogHoldFailed(ex, name);
         }
@@ -140,12 +147,14 @@ internal sealed partial class NatsNameClaims
     /// <summary>The node <paramref name="name"/> is claimed by now (online or held); null when it is free or the bucket does not answer.</summary>
     public async ValueTask<string?> OwnerAsync(string name, CancellationToken cancellationToken)
     {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_cluster.Rendezvous.HistoryWriteTimeout);
         try
         {
-            var read = await Bucket.TryGetEntryAsync<byte[]>(ClusterKeys.Name(name), cancellationToken: cancellationToken).ConfigureAwait(false);
+            var read = await Bucket.TryGetEntryAsync<byte[]>(ClusterKeys.Name(name), cancellationToken: timeout.Token).ConfigureAwait(false);
             return read.Success ? Deserialize(read.Value.Value)?.Node : null;
         }
-        catch (Exception ex) when (ex is NatsException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is NatsException || ex is OperationCanceledException && timeout.IsCancellationRequested)
         {
             LogUnavailable(ex, name);
             return null;

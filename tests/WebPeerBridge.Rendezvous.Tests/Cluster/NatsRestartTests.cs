@@ -46,4 +46,32 @@ public sealed class NatsRestartTests
         Assert.Equal(accepted, welcome.History);
         Assert.Equal(accepted.Select(s => s.Seq).Distinct().Order(), accepted.Select(s => s.Seq));
     }
+
+    [Fact]
+    public async Task A_hello_while_nats_is_away_gets_unavailable_and_the_next_one_after_it_is_back_gets_in()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var nats = await NatsServer.StartAsync(ct);
+        await using var a = await ClusterNodes.StartAsync(nats, "a", ct);
+        a.ErrorsExpected = true;
+
+        await nats.KillAsync();
+        var early = await a.ConnectAsync(ct);
+        await early.SendAsync(new Hello(Hello.CurrentVersion, "alice", 40001, null, null, null), ct);
+        await early.NextErrorAsync(ErrorCodes.Unavailable, ct);
+        await early.WaitForCloseAsync(ct);
+
+        await nats.StartAgainAsync(ct);
+        for (var attempt = 0; ; attempt++)
+        {
+            Assert.True(attempt < 30, "The node never took a hello again after NATS came back.");
+            var client = await a.ConnectAsync(ct);
+            await client.SendAsync(new Hello(Hello.CurrentVersion, "alice", 40001, null, null, null), ct);
+            if (await client.NextAsync(TimeSpan.FromSeconds(30), ct) is Welcome welcome)
+            {
+                Assert.Equal("alice", welcome.You.Name);
+                break;
+            }
+        }
+    }
 }
