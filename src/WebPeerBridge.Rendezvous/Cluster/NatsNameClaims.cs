@@ -188,7 +188,7 @@ internal sealed partial class NatsNameClaims
                 await Bucket.TryDeleteAsync(key, new NatsKVDeleteOpts { Revision = read.Value.Revision }, timeout.Token).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is NatsException or OperationCanceledException)
+        catch (Exception ex) when (ex is NatsException or OperationCanceledException or ObjectDisposedException)
         {
             // Its name stays claimed by this node; the next claim of it here finds no member and takes it.
             LogReleaseFailed(ex, name);

@@ -72,6 +72,12 @@ internal sealed partial class NatsPresence : IAsyncDisposable
     /// <summary>Renews this node's heartbeat and the entries of its members.</summary>
     public void Beat(IEnumerable<PeerInfo> members)
     {
+        if (!_cluster.IsConnected)
+        {
+            // Renewals queued while NATS is away would only pile up; the next beat after it is back renews everything.
+            return;
+        }
+
         Write(ClusterKeys.Node(_cluster.NodeId), new PresenceEntry(_cluster.NodeId));
         foreach (var peer in members)
         {
@@ -86,10 +92,11 @@ internal sealed partial class NatsPresence : IAsyncDisposable
             return;
         }
 
-        // Entries already queued (the left of every member at shutdown) are still written.
+        // Entries already queued (the left of every member at shutdown) are still written, for a while at most.
         _writes.Writer.TryComplete();
-        await _writer.ConfigureAwait(false);
+        await Task.WhenAny(_writer, Task.Delay(_cluster.Rendezvous.HistoryWriteTimeout * 4, _cluster.Time)).ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
+        await _writer.ConfigureAwait(false);
         await Task.WhenAll(_watcher, _beats).ConfigureAwait(false);
         _stopping.Dispose();
     }
@@ -106,8 +113,19 @@ internal sealed partial class NatsPresence : IAsyncDisposable
     {
         await foreach (var (key, value, after) in _writes.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            await after.ConfigureAwait(false);
-            using var timeout = new CancellationTokenSource(_cluster.Rendezvous.HistoryWriteTimeout);
+            try
+            {
+                await after.WaitAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping, and NATS does not answer: what is left unwritten expires with the bucket's max age.
+                LogGaveUpWriting(_writes.Reader.Count + 1);
+                return;
+            }
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            timeout.CancelAfter(_cluster.Rendezvous.HistoryWriteTimeout);
             try
             {
                 await _cluster.Presence.PutAsync(key, value, cancellationToken: timeout.Token).ConfigureAwait(false);
@@ -278,6 +296,9 @@ internal sealed partial class NatsPresence : IAsyncDisposable
 
     [LoggerMessage(3, LogLevel.Warning, "Presence watch failed; watching again")]
     private partial void LogWatchFailed(Exception exception);
+
+    [LoggerMessage(5, LogLevel.Warning, "Stopping: {Count} presence entries left unwritten (NATS does not answer)")]
+    private partial void LogGaveUpWriting(int count);
 
     [LoggerMessage(4, LogLevel.Warning, "Node {Node} not heard of within the node timeout: its members are gone")]
     private partial void LogNodeDied(string node);

@@ -93,7 +93,8 @@ internal sealed partial class RendezvousHub : IClusterEvents
 
         if (_claims is not null)
         {
-            await _claims.FlushAsync().ConfigureAwait(false);
+            // Bounded: with NATS away each release waits for its timeout; what is not written stays claimed by this node.
+            await Task.WhenAny(_claims.FlushAsync(), Task.Delay(_options.HistoryWriteTimeout * 4, _time)).ConfigureAwait(false);
         }
     }
 

@@ -48,6 +48,24 @@ public sealed class NatsRestartTests
     }
 
     [Fact]
+    public async Task A_node_with_members_stops_in_bounded_time_while_nats_is_away()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var nats = await NatsServer.StartAsync(ct);
+        await using var a = await ClusterNodes.StartAsync(nats, "a", ct);
+        a.ErrorsExpected = true;
+        var (alice, _) = await a.JoinAsync("alice", 40001, ct);
+        await a.JoinAsync("bob", 40002, ct);
+
+        await nats.KillAsync();
+
+        // Within the test client's timeout (15 s), though nothing of the leaves and releases can be written.
+        await a.StopAsync(ct);
+        var beforeClose = await alice.ReadUntilCloseAsync(10, ct);
+        Assert.Equal("bob", Assert.IsType<Joined>(Assert.Single(beforeClose)).Peer.Name);
+    }
+
+    [Fact]
     public async Task A_hello_while_nats_is_away_gets_unavailable_and_the_next_one_after_it_is_back_gets_in()
     {
         var ct = TestContext.Current.CancellationToken;
