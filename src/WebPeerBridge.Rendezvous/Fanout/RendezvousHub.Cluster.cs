@@ -134,7 +134,7 @@ internal sealed partial class RendezvousHub : IClusterEvents
         }
 
         _fannedOutSeq = said.Seq;
-        Broadcast(Outbound.Of(said), except: null);
+        FanOut(Outbound.Of(said));
     }
 
     private async ValueTask RegisterCaughtUpAsync()
@@ -174,7 +174,7 @@ internal sealed partial class RendezvousHub : IClusterEvents
         _remote[key] = new RemoteMember(peer, node);
         if (previous is null || Moved(previous, peer))
         {
-            Broadcast(Outbound.Of(new Joined(peer)), except: null);
+            FanOut(Outbound.Of(new Joined(peer)));
         }
     }
 
@@ -184,7 +184,7 @@ internal sealed partial class RendezvousHub : IClusterEvents
         if (_remote.TryGetValue(key, out var known) && known.Node == node)
         {
             _remote.Remove(key);
-            Broadcast(Outbound.Of(new Left(known.Peer.Name, reason)), except: null);
+            FanOut(Outbound.Of(new Left(known.Peer.Name, reason)));
         }
     }
 
@@ -194,7 +194,7 @@ internal sealed partial class RendezvousHub : IClusterEvents
         foreach (var (key, member) in gone)
         {
             _remote.Remove(key);
-            Broadcast(Outbound.Of(new Left(member.Peer.Name, LeftReasons.Timeout)), except: null);
+            FanOut(Outbound.Of(new Left(member.Peer.Name, LeftReasons.Timeout)));
         }
 
         // Their names are held for their tokens from now on, so they can move here and resume.
@@ -359,6 +359,9 @@ internal sealed partial class RendezvousHub : IClusterEvents
         _claims!.Release(member.Peer.Name, member.Token, hold);
         _clusterPresence!.Left(member.Peer.Name, reason, _claims.FlushAsync());
     }
+
+    /// <summary>Sends a frame from the cluster (a broadcast in stream order, another node's join or leave) to every member here.</summary>
+    private void FanOut(in Outbound frame) => Broadcast(frame, except: null);
 
     private static bool Moved(PeerInfo before, PeerInfo now) => before.Host != now.Host || before.Port != now.Port || before.Key != now.Key;
 
