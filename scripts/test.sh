@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of WebPeerBridge, browser tests included, from a fresh clone.
-# Needs only the .NET 10 SDK; installs Chromium (Debian's package) when it is missing and apt-get is usable.
+# Needs only the .NET 10 SDK; installs Chromium and nats-server (Debian's packages) when missing and apt-get is usable.
 # Set CHROMIUM_PATH to use an existing Chromium instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +18,17 @@ if [ -z "${CHROMIUM_PATH:-}" ]; then
   CHROMIUM_PATH="$(command -v chromium || true)"
 fi
 export CHROMIUM_PATH
+
+# The cluster tests start their own nats-server (Debian's package, with JetStream).
+if ! command -v nats-server >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+    echo "== Installing nats-server for the cluster tests (apt-get)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nats-server >/dev/null
+  else
+    echo "!! nats-server not found and apt-get not usable: the cluster tests will fail." >&2
+  fi
+fi
 
 results="${TEST_RESULTS_DIR:-$PWD/artifacts/test-results}"
 rm -rf "$results"

@@ -90,6 +90,9 @@ try
             return result.Unavailable is null && result.Started == result.Count ? 0 : 2;
         }
 
+        case "cluster":
+            return await WebPeerBridge.Load.Cluster.ClusterBenchRunner.RunFromCommandLineAsync(options, cancel.Token).ConfigureAwait(false);
+
         case "all":
         {
             var comparison = new ComparisonOptions

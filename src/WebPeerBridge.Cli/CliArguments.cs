@@ -1,4 +1,5 @@
 using System.Globalization;
+using WebPeerBridge.Peer.Rendezvous;
 
 namespace WebPeerBridge.Cli;
 
@@ -12,7 +13,8 @@ internal sealed record CliArguments(
     string BindAddress,
     string? AdvertisedHost,
     bool Verbose,
-    bool Demo = false)
+    bool Demo = false,
+    IReadOnlyList<string>? Servers = null)
 {
     public const string Usage = """
         WebPeerBridge terminal peer
@@ -20,7 +22,8 @@ internal sealed record CliArguments(
           dotnet run --project src/WebPeerBridge.Cli -- --name bob --server 127.0.0.1:1234
 
           --name <name>            the name to join as (required)
-          --server <host:port>     the rendezvous server (default 127.0.0.1:1234)
+          --server <host:port>     the rendezvous server (default 127.0.0.1:1234); several nodes of one network as
+                                   a:1234,b:1234: on a failure the peer moves to the next one and resumes there
           --port-range <min-max>   where the peer listener takes a port (default 40000-40999)
           --bind <address>         the address the peer listener binds (default 0.0.0.0)
           --advertise-host <host>  the host others should dial, when not the address the server sees
@@ -37,6 +40,7 @@ internal sealed record CliArguments(
         error = null;
         string? name = null;
         var (host, port) = ("127.0.0.1", 1234);
+        string[] servers = [];
         var (min, max) = (40000, 40999);
         var bind = "0.0.0.0";
         string? advertised = null;
@@ -76,9 +80,11 @@ internal sealed record CliArguments(
                     name = value;
                     break;
                 case "--server":
-                    if (!TrySplitEndpoint(value, out host, out port))
+                    servers = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    if (servers.Length == 0 || !RendezvousServerList.TryParse(servers[0], out host, out port)
+                        || servers.Any(s => !RendezvousServerList.TryParse(s, out _, out _)))
                     {
-                        error = $"--server wants host:port, e.g. 127.0.0.1:1234, not '{value}'.";
+                        error = $"--server wants host:port (or several: a:1234,b:1234), e.g. 127.0.0.1:1234, not '{value}'.";
                         return null;
                     }
 
@@ -109,21 +115,7 @@ internal sealed record CliArguments(
             return null;
         }
 
-        return new CliArguments(name, host, port, min, max, bind, advertised, verbose, demo);
-    }
-
-    private static bool TrySplitEndpoint(string value, out string host, out int port)
-    {
-        host = "";
-        port = 0;
-        var colon = value.LastIndexOf(':');
-        if (colon <= 0)
-        {
-            return false;
-        }
-
-        host = value[..colon].Trim('[', ']');
-        return host.Length > 0 && int.TryParse(value[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out port) && port is >= 1 and <= 65535;
+        return new CliArguments(name, host, port, min, max, bind, advertised, verbose, demo, servers);
     }
 
     private static bool TryParseRange(string value, out int min, out int max)

@@ -18,6 +18,7 @@ internal sealed class TerminalPeer(CliArguments arguments, TextReader input, Ter
             Name = arguments.Name,
             RendezvousHost = arguments.ServerHost,
             RendezvousPort = arguments.ServerPort,
+            RendezvousServers = [.. arguments.Servers ?? []],
             PeerPortMin = arguments.PortMin,
             PeerPortMax = arguments.PortMax,
             BindAddress = arguments.BindAddress,

@@ -19,6 +19,13 @@ public sealed class PeerAgentOptions
     [Range(1, 65535)]
     public int RendezvousPort { get; set; } = 1234;
 
+    /// <summary>
+    /// Several rendezvous servers (nodes of one clustered network) as <c>host:port</c>, in order: the agent moves to the next
+    /// one when its server fails, and resumes there. When empty, <see cref="RendezvousHost"/> and <see cref="RendezvousPort"/>.
+    /// </summary>
+    [RendezvousServers]
+    public List<string> RendezvousServers { get; set; } = [];
+
     /// <summary>First port of the range the peer listener takes the first free port from.</summary>
     [Range(1, 65535)]
     public int PeerPortMin { get; set; } = 40000;

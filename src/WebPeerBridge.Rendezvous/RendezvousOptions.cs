@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 using WebPeerBridge.Protocol;
+using WebPeerBridge.Rendezvous.Cluster;
 
 namespace WebPeerBridge.Rendezvous;
 
@@ -133,4 +135,8 @@ public sealed class RendezvousOptions
     /// </summary>
     [IpAddresses]
     public List<string> TrustedAddresses { get; set; } = [];
+
+    /// <summary>The clustered stores (NATS JetStream); without a URL the embedded ones serve this process alone.</summary>
+    [ValidateObjectMembers]
+    public NatsOptions Nats { get; set; } = new();
 }

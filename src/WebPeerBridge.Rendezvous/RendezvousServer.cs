@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using WebPeerBridge.Protocol;
 using WebPeerBridge.Protocol.Frames;
 using WebPeerBridge.Protocol.Serialization;
+using WebPeerBridge.Rendezvous.Cluster;
 using WebPeerBridge.Rendezvous.Connections;
 using WebPeerBridge.Rendezvous.Fanout;
 using WebPeerBridge.Rendezvous.History;
@@ -43,9 +44,11 @@ public sealed partial class RendezvousServer : BackgroundService
         _time = time;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<RendezvousServer>();
-        _log = log ?? new SqliteBroadcastLog(_options.HistoryPath, _options.HistoryWriteTimeout, loggerFactory.CreateLogger<SqliteBroadcastLog>());
+        // With a NATS URL every store lives in JetStream (Cluster/): the stream's log owns the connection.
+        var cluster = log is null && _options.Nats.Enabled ? new NatsCluster(_options, time, loggerFactory) : null;
+        _log = log ?? (IBroadcastLog?)cluster?.Log ?? new SqliteBroadcastLog(_options.HistoryPath, _options.HistoryWriteTimeout, loggerFactory.CreateLogger<SqliteBroadcastLog>());
         _limits = new AddressLimits(_options, time, loggerFactory.CreateLogger<AddressLimits>());
-        _hub = new RendezvousHub(_log, presence ?? new InMemoryPresenceStore(), _options, time, loggerFactory.CreateLogger<RendezvousHub>());
+        _hub = new RendezvousHub(_log, presence ?? new InMemoryPresenceStore(), _options, time, loggerFactory.CreateLogger<RendezvousHub>(), cluster);
     }
 
     /// <summary>The endpoint the server listens on, once it listens (port 0 in the options becomes the real port).</summary>

@@ -9,6 +9,9 @@ internal sealed record FanoutOptions
 
     public int Port { get; init; } = 1234;
 
+    /// <summary>More ports of the same host (nodes of one cluster): client i connects to the (i mod n)th of Port and these.</summary>
+    public IReadOnlyList<int> MorePorts { get; init; } = [];
+
     /// <summary>Clients connected at once (the join storm).</summary>
     public int Clients { get; init; } = 1000;
 
@@ -56,6 +59,10 @@ internal sealed record FanoutOptions
 
     /// <summary>Pause after the join storm before the memory is read, so the server settles.</summary>
     public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Where client <paramref name="index"/> connects: <paramref name="first"/>, or one of <see cref="MorePorts"/>.</summary>
+    public System.Net.EndPoint EndPointFor(int index, System.Net.IPEndPoint first) =>
+        MorePorts.Count == 0 || index % (MorePorts.Count + 1) == 0 ? first : new System.Net.IPEndPoint(first.Address, MorePorts[index % (MorePorts.Count + 1) - 1]);
 
     public void Validate()
     {

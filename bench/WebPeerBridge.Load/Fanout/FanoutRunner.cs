@@ -109,17 +109,17 @@ internal sealed class FanoutRunner(FanoutOptions options, TextWriter progress)
         _ => $"{rate:N0}/s",
     };
 
-    private async Task<(int Ready, TimeSpan Elapsed)> JoinStormAsync(LoadClient[] clients, EndPoint server, CancellationToken ct)
+    private async Task<(int Ready, TimeSpan Elapsed)> JoinStormAsync(LoadClient[] clients, IPEndPoint server, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         if (options.ConnectParallelism <= 0)
         {
-            await Task.WhenAll(clients.Select(c => c.ConnectAsync(server, ct))).ConfigureAwait(false);
+            await Task.WhenAll(clients.Select(c => c.ConnectAsync(options.EndPointFor(c.Index, server), ct))).ConfigureAwait(false);
         }
         else
         {
             await Parallel.ForEachAsync(clients, new ParallelOptions { MaxDegreeOfParallelism = options.ConnectParallelism, CancellationToken = ct },
-                (c, token) => new ValueTask(c.ConnectAsync(server, token))).ConfigureAwait(false);
+                (c, token) => new ValueTask(c.ConnectAsync(options.EndPointFor(c.Index, server), token))).ConfigureAwait(false);
         }
 
         // Every client either gets ready or fails; the stall timeout bounds a server that answers nobody.

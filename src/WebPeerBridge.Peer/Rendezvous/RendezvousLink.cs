@@ -21,6 +21,7 @@ internal sealed partial class RendezvousLink : IAsyncDisposable
     private static readonly TimeSpan ByeTimeout = TimeSpan.FromSeconds(2);
 
     private readonly PeerAgentOptions _options;
+    private readonly RendezvousServerList _servers;
     private readonly IRendezvousHandler _handler;
     private readonly IReconnectPolicy _policy;
     private readonly TimeProvider _time;
@@ -57,6 +58,7 @@ internal sealed partial class RendezvousLink : IAsyncDisposable
         _key = key;
         _token = options.Restore?.ResumeToken;
         _options = options;
+        _servers = RendezvousServerList.From(options);
         _handler = handler;
         _policy = policy;
         _time = time;
@@ -97,7 +99,7 @@ internal sealed partial class RendezvousLink : IAsyncDisposable
         }
     }
 
-    private string Server => TcpDialer.Describe(_options.RendezvousHost, _options.RendezvousPort);
+    private string Server => _servers.ToString();
 
     /// <summary>Starts the loop; completes at the first welcome, or when the first connection fails.</summary>
     public Task<JoinResult> StartAsync(int peerPort, CancellationToken cancellationToken)
@@ -213,6 +215,7 @@ internal sealed partial class RendezvousLink : IAsyncDisposable
     {
         var everOnline = false;
         var attempts = 0;
+        var untried = _servers.Count - 1;
         var offlineSince = _time.GetTimestamp();
         try
         {
@@ -232,6 +235,13 @@ internal sealed partial class RendezvousLink : IAsyncDisposable
                     LogDropped(outcome.Message);
                 }
 
+                if (!everOnline && outcome.ErrorCode == JoinErrors.Unreachable && untried-- > 0)
+                {
+                    // The first join tries every server on the list before it fails.
+                    _servers.MoveNext();
+                    continue;
+                }
+
                 if (!everOnline)
                 {
                     LogJoinFailed(Server, outcome.ErrorCode, outcome.Message);
@@ -247,6 +257,8 @@ internal sealed partial class RendezvousLink : IAsyncDisposable
                     return;
                 }
 
+                // A failed node: the next server on the list (with one server, the same one again).
+                _servers.MoveNext();
                 var delay = _policy.NextRetryDelay(new ReconnectContext(attempts++, _time.GetElapsedTime(offlineSince), outcome.Message));
                 if (delay is not { } wait)
                 {
@@ -284,7 +296,7 @@ internal sealed partial class RendezvousLink : IAsyncDisposable
     private async Task<ConnectionOutcome> ConnectOnceAsync(bool isReconnect, CancellationToken stop)
     {
         SetState(isReconnect ? RendezvousState.Reconnecting : RendezvousState.Connecting, $"Connecting to {Server}…");
-        var dial = await TcpDialer.ConnectAsync(_options.RendezvousHost, _options.RendezvousPort, _options.ConnectTimeout, _time, stop)
+        var dial = await TcpDialer.ConnectAsync(_servers.Host, _servers.Port, _options.ConnectTimeout, _time, stop)
             .ConfigureAwait(false);
         if (dial.Socket is null)
         {

@@ -10,4 +10,11 @@ internal enum HubCommandKind
     Register,
     Say,
     Leave,
+
+    // From the cluster (RendezvousHub.Cluster.cs): a broadcast in stream order, other nodes' members, a dead node, a beat.
+    StreamSaid,
+    RemoteOnline,
+    RemoteLeft,
+    NodeDied,
+    Heartbeat,
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using WebPeerBridge.Protocol;
 using WebPeerBridge.Protocol.Frames;
 using WebPeerBridge.Protocol.Validation;
+using WebPeerBridge.Rendezvous.Cluster;
 using WebPeerBridge.Rendezvous.History;
 using WebPeerBridge.Rendezvous.Presence;
 
@@ -49,11 +50,14 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
     private readonly ILogger<RendezvousHub> _logger;
     private Task? _loop;
 
-    public RendezvousHub(IBroadcastLog log, IPresenceStore presence, RendezvousOptions options, TimeProvider time, ILogger<RendezvousHub> logger)
+    public RendezvousHub(IBroadcastLog log, IPresenceStore presence, RendezvousOptions options, TimeProvider time, ILogger<RendezvousHub> logger,
+        NatsCluster? cluster = null)
     {
         _log = log;
         _presence = presence;
-        _holds = new NameHolds(options.HistoryPath, options.NameHoldTime, time, logger);
+        _cluster = cluster;
+        // Clustered, names are held in the names bucket; this one stays empty.
+        _holds = new NameHolds(cluster is null ? options.HistoryPath : ":memory:", options.NameHoldTime, time, logger);
         _peerList = new PeerListLine(options.WelcomeMaxPeers);
         _options = options;
         _time = time;
@@ -72,6 +76,7 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
         {
             await _holds.InitializeAsync(cancellationToken).ConfigureAwait(false);
             _loop = Task.Run(RunAsync, CancellationToken.None);
+            await StartClusterAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -87,12 +92,15 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await StopStreamFanoutAsync().ConfigureAwait(false);
         _inbox.Writer.TryComplete();
         if (_loop is not null)
         {
             // Commands already queued are still carried out: no accepted broadcast is lost at shutdown.
             await _loop.ConfigureAwait(false);
         }
+
+        await DisposeClusterAsync().ConfigureAwait(false);
 
         await _holds.DisposeAsync().ConfigureAwait(false);
     }
@@ -117,11 +125,28 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
                         continue;
                     }
 
+                    if (command.Kind >= HubCommandKind.StreamSaid)
+                    {
+                        await OnClusterCommandAsync(command).ConfigureAwait(false);
+                        if (_welcomes.Count + _turn.Count >= _options.MaxPresenceBatch)
+                        {
+                            await EndTurnAsync().ConfigureAwait(false);
+                        }
+
+                        continue;
+                    }
+
                     // Whatever comes next sees the says before it stored and sent.
                     await StoreSaysAsync().ConfigureAwait(false);
                     switch (command.Kind)
                     {
                         case HubCommandKind.Register:
+                            if (IsClustered)
+                            {
+                                await RegisterInClusterAsync(command.Client, (Hello)command.Frame!, command.Host!).ConfigureAwait(false);
+                                break;
+                            }
+
                             await RegisterCoreAsync(command.Client, (Hello)command.Frame!, command.Host!).ConfigureAwait(false);
                             break;
                         case HubCommandKind.Leave:
@@ -267,6 +292,12 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
             return;
         }
 
+        if (IsClustered)
+        {
+            await PublishSaysAsync().ConfigureAwait(false);
+            return;
+        }
+
         var batch = _says.ToArray();
         _says.Clear();
 
@@ -370,6 +401,12 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
     /// <summary>A bye frees the name at once; any other end keeps it for its token (a seed client has none).</summary>
     private void Release(Member member, string reason)
     {
+        if (IsClustered)
+        {
+            ReleaseInCluster(member, reason);
+            return;
+        }
+
         if (reason == LeftReasons.Bye || member.Client.Protocol == PeerProtocols.Seed)
         {
             _holds.Forget(member.Peer.Name);

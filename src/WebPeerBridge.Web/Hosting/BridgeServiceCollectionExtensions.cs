@@ -32,7 +32,7 @@ internal static class BridgeServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BridgeOptions>, BridgeOptionsValidator>());
 
-        if (string.IsNullOrWhiteSpace(rendezvous["Host"]))
+        if (string.IsNullOrWhiteSpace(rendezvous["Host"]) && !rendezvous.GetSection("Servers").GetChildren().Any())
         {
             services.AddRendezvousServer(rendezvous);
             // Every session's agent reaches the embedded server from this machine: trusted, unless configured otherwise.

@@ -19,6 +19,7 @@ internal sealed class PeerAgentFactory(IOptions<BridgeOptions> options, ILoggerF
             Name = name,
             RendezvousHost = rendezvous.Host,
             RendezvousPort = rendezvous.Port,
+            RendezvousServers = [.. rendezvous.Servers ?? []],
             PeerPortMin = bridge.PeerPortMin,
             PeerPortMax = bridge.PeerPortMax,
             BindAddress = bridge.BindAddress,

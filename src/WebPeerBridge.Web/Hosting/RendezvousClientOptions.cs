@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using WebPeerBridge.Peer;
 
 namespace WebPeerBridge.Web.Hosting;
 
@@ -15,6 +16,13 @@ internal sealed class RendezvousClientOptions
     [Range(0, 65535)]
     public int Port { get; set; } = 1234;
 
+    /// <summary>
+    /// Several external rendezvous servers (nodes of one clustered network) as <c>host:port</c>: each agent starts with the
+    /// first and moves to the next when its node fails. Set, it replaces <see cref="Host"/> and <see cref="Port"/>.
+    /// </summary>
+    [RendezvousServers]
+    public List<string> Servers { get; set; } = [];
+
     /// <summary>Whether the app runs its own rendezvous server.</summary>
-    public bool IsEmbedded => string.IsNullOrWhiteSpace(Host);
+    public bool IsEmbedded => string.IsNullOrWhiteSpace(Host) && Servers.Count == 0;
 }

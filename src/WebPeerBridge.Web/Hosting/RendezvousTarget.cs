@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using WebPeerBridge.Peer.Rendezvous;
 using WebPeerBridge.Rendezvous;
 
 namespace WebPeerBridge.Web.Hosting;
@@ -24,7 +25,7 @@ internal sealed class RendezvousTarget
 
     /// <summary>The endpoint as far as it is known without waiting (for messages); the embedded port may still be 0.</summary>
     public RendezvousEndpoint Known => _embedded is null
-        ? new RendezvousEndpoint(_options.Host!.Trim(), _options.Port)
+        ? External()
         : new RendezvousEndpoint(LoopbackFor(_embedded.LocalEndPoint?.Address), _embedded.LocalEndPoint?.Port ?? _options.Port);
 
     /// <summary>The endpoint to dial; for the embedded server, waits until it listens.</summary>
@@ -37,6 +38,16 @@ internal sealed class RendezvousTarget
 
         var endpoint = await _embedded.WaitUntilListeningAsync(cancellationToken).ConfigureAwait(false);
         return new RendezvousEndpoint(LoopbackFor(endpoint.Address), endpoint.Port);
+    }
+
+    private RendezvousEndpoint External()
+    {
+        if (_options.Servers.Count > 0 && RendezvousServerList.TryParse(_options.Servers[0], out var host, out var port))
+        {
+            return new RendezvousEndpoint(host, port, _options.Servers);
+        }
+
+        return new RendezvousEndpoint(_options.Host!.Trim(), _options.Port);
     }
 
     // A server bound to every interface is reached over loopback; one bound to a single address there.

@@ -24,8 +24,9 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public IPEndPoint EndPoint => new(IPAddress.Loopback, Port);
 
-    /// <summary>Starts the server on <paramref name="historyPath"/> and waits until it says it listens.</summary>
-    public static async Task<ServerProcess> StartAsync(string historyPath, CancellationToken cancellationToken, int? port = null)
+    /// <summary>Starts the server on <paramref name="historyPath"/> (and <paramref name="moreArguments"/>) and waits until it says it listens.</summary>
+    public static async Task<ServerProcess> StartAsync(string historyPath, CancellationToken cancellationToken, int? port = null,
+        IEnumerable<string>? moreArguments = null)
     {
         var chosen = port ?? FreePort();
         var dll = Path.Combine(AppContext.BaseDirectory, "WebPeerBridge.Rendezvous.dll");
@@ -35,7 +36,8 @@ internal sealed class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { dll, "--port", chosen.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--history", historyPath })
+        foreach (var argument in new[] { dll, "--port", chosen.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--history", historyPath }
+            .Concat(moreArguments ?? []))
         {
             info.ArgumentList.Add(argument);
         }

@@ -88,9 +88,13 @@ internal sealed class TestClient : IAsyncDisposable
     }
 
     /// <summary>The next frame, whatever it is.</summary>
-    public async Task<Frame> NextAsync(CancellationToken cancellationToken)
+    public Task<Frame> NextAsync(CancellationToken cancellationToken) => NextAsync(Timeout, cancellationToken);
+
+    /// <summary>The next frame, waiting for it up to <paramref name="within"/> instead of <see cref="Timeout"/>.</summary>
+    public async Task<Frame> NextAsync(TimeSpan within, CancellationToken cancellationToken)
     {
-        var line = await NextLineAsync(cancellationToken);
+        var line = await ReadLineAsync(cancellationToken, within: within);
+        Assert.True(line is not null, "The server closed the connection; a frame was expected.");
         var decoded = FrameCodec.Decode(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(line)));
         Assert.True(decoded.IsSuccess, $"The server sent an undecodable line ({decoded.ErrorCode}: {decoded.ErrorMessage}): {line}");
         return decoded.Frame!;
@@ -193,10 +197,10 @@ internal sealed class TestClient : IAsyncDisposable
     }
 
     // Null at the end of the stream. Server frames may be large (a welcome): the client-side limit applies.
-    private async Task<string?> ReadLineAsync(CancellationToken cancellationToken, bool tolerateCutLine = false)
+    private async Task<string?> ReadLineAsync(CancellationToken cancellationToken, bool tolerateCutLine = false, TimeSpan? within = null)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Timeout);
+        timeout.CancelAfter(within ?? Timeout);
         while (true)
         {
             ReadResult result;
@@ -206,7 +210,7 @@ internal sealed class TestClient : IAsyncDisposable
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new TimeoutException($"Nothing from the server within {Timeout.TotalSeconds} s.");
+                throw new TimeoutException($"Nothing from the server within {(within ?? Timeout).TotalSeconds} s.");
             }
 
             var buffer = result.Buffer;

@@ -154,6 +154,23 @@ public sealed class WebHostTests
     }
 
     [Fact]
+    public async Task A_list_of_rendezvous_servers_starts_no_embedded_server_and_gives_every_agent_the_list()
+    {
+        await using var app = new BridgeAppFactory(new Dictionary<string, string?>
+        {
+            ["Rendezvous:Servers:0"] = "10.0.0.1:1234",
+            ["Rendezvous:Servers:1"] = "10.0.0.2:1235",
+        });
+        using var _ = app.CreateClient();
+
+        Assert.Null(app.Services.GetService<RendezvousServer>());
+        var endpoint = app.Services.GetRequiredService<WebPeerBridge.Web.Hosting.RendezvousTarget>().Known;
+        Assert.Equal(("10.0.0.1", 1234), (endpoint.Host, endpoint.Port));
+        await using var agent = app.Services.GetRequiredService<WebPeerBridge.Web.Hosting.PeerAgentFactory>().Create("alice", endpoint);
+        Assert.Equal(["10.0.0.1:1234", "10.0.0.2:1235"], agent.Options.RendezvousServers);
+    }
+
+    [Fact]
     public async Task Healthz_reports_the_embedded_server_up_and_reachable()
     {
         await using var app = new BridgeAppFactory();

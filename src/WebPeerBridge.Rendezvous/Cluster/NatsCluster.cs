@@ -1,0 +1,108 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+using NATS.Client.KeyValueStore;
+
+namespace WebPeerBridge.Rendezvous.Cluster;
+
+/// <summary>
+/// This node's connection to NATS JetStream and the three stores on it: the broadcast stream, the names bucket and the
+/// presence bucket. Creates them when they are missing (every node may: creating an existing one with the same settings
+/// is a no-op). Owned by <see cref="NatsBroadcastLog"/>, which the server opens first and closes last.
+/// </summary>
+internal sealed partial class NatsCluster : IAsyncDisposable
+{
+    private readonly ILogger<NatsCluster> _logger;
+    private NatsConnection? _connection;
+    private NatsJSContext? _js;
+    private INatsKVStore? _names;
+    private INatsKVStore? _presence;
+    private int _disposed;
+
+    public NatsCluster(RendezvousOptions options, TimeProvider time, ILoggerFactory loggerFactory)
+    {
+        Options = options.Nats;
+        Rendezvous = options;
+        Time = time;
+        LoggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<NatsCluster>();
+        NodeId = string.IsNullOrEmpty(Options.NodeId) ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)) : Options.NodeId;
+        Log = new NatsBroadcastLog(this, loggerFactory.CreateLogger<NatsBroadcastLog>());
+    }
+
+    public NatsOptions Options { get; }
+
+    public RendezvousOptions Rendezvous { get; }
+
+    public TimeProvider Time { get; }
+
+    public ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>This node's id in presence entries, claims and heartbeats.</summary>
+    public string NodeId { get; }
+
+    /// <summary>The broadcast log on the stream.</summary>
+    public NatsBroadcastLog Log { get; }
+
+    /// <summary>Whether the connection to NATS is up now (NATS.Net reconnects by itself when it is not).</summary>
+    public bool IsConnected => _connection?.ConnectionState == NatsConnectionState.Open;
+
+    public INatsJSContext JetStream => _js ?? throw new InvalidOperationException("Not connected to NATS yet.");
+
+    public INatsKVStore Names => _names ?? throw new InvalidOperationException("Not connected to NATS yet.");
+
+    public INatsKVStore Presence => _presence ?? throw new InvalidOperationException("Not connected to NATS yet.");
+
+    /// <summary>Connects (NATS.Net reconnects by itself from then on) and creates the stream and buckets when missing.</summary>
+    public async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        _connection = new NatsConnection(new NatsOpts
+        {
+            Url = Options.Url!,
+            Name = "webpeerbridge-rendezvous-" + NodeId,
+            LoggerFactory = LoggerFactory,
+            MaxReconnectRetry = -1,
+        });
+        await _connection.ConnectAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+        _js = new NatsJSContext(_connection);
+        await _js.CreateOrUpdateStreamAsync(new StreamConfig(Options.StreamName, [Options.Subject])
+        {
+            Storage = StreamConfigStorage.File,
+            Retention = StreamConfigRetention.Limits,
+            MaxMsgs = Options.StreamMaxMessages,
+            NumReplicas = Options.Replicas,
+            Discard = StreamConfigDiscard.Old,
+        }, cancellationToken).ConfigureAwait(false);
+
+        var kv = new NatsKVContext(_js);
+        _names = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig(Options.NamesBucket)
+        {
+            History = 1,
+            Storage = NatsKVStorageType.File,
+            NumberOfReplicas = Options.Replicas,
+        }, cancellationToken).ConfigureAwait(false);
+
+        // 2.9 has no per-key TTL: entries live as long as the bucket's max age unless their node renews them.
+        _presence = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig(Options.PresenceBucket)
+        {
+            History = 1,
+            Storage = NatsKVStorageType.File,
+            NumberOfReplicas = Options.Replicas,
+            MaxAge = Options.NodeTimeout,
+        }, cancellationToken).ConfigureAwait(false);
+        LogConnected(NodeId, Options.Url!, Options.StreamName);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0 && _connection is not null)
+        {
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Cluster node {NodeId} connected to NATS at {Url}; broadcasts on stream {Stream}")]
+    private partial void LogConnected(string nodeId, string url, string stream);
+}

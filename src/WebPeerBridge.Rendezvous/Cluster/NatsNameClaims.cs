@@ -1,0 +1,228 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using NATS.Client.Core;
+using NATS.Client.KeyValueStore;
+
+namespace WebPeerBridge.Rendezvous.Cluster;
+
+/// <summary>
+/// Names with their resume tokens and holds, shared by every node (DESIGN.md, names cannot be stolen), keyed by the
+/// name's confusable skeleton in the names bucket; called by the hub's loop only (the embedded hub keeps NameHolds). A
+/// free name is taken with an atomic create; a resume, a hold's end or a dead node's name with an update checked against
+/// the revision read, so of two nodes racing for one name exactly one wins (the other reads again and sees it taken). Releases are written in the background, in order; a claim waits for them first, so a
+/// client that says bye and comes straight back finds its name free.
+/// </summary>
+internal sealed partial class NatsNameClaims
+{
+    private const int MaxAttempts = 8;
+    private readonly NatsCluster _cluster;
+    private readonly Func<string, bool> _isNodeAlive;
+    private readonly ILogger<NatsNameClaims> _logger;
+    private Task _releases = Task.CompletedTask;
+
+    /// <summary>Claims in <paramref name="cluster"/>'s names bucket; <paramref name="isNodeAlive"/> tells whether another node was heard of lately.</summary>
+    public NatsNameClaims(NatsCluster cluster, Func<string, bool> isNodeAlive, ILogger<NatsNameClaims> logger)
+    {
+        _cluster = cluster;
+        _isNodeAlive = isNodeAlive;
+        _logger = logger;
+    }
+
+    private INatsKVStore Bucket => _cluster.Names;
+
+    private TimeSpan HoldTime => _cluster.Rendezvous.NameHoldTime;
+
+    /// <summary>
+    /// Claims <paramref name="name"/> for this node under <paramref name="token"/>; <paramref name="resume"/> is the token
+    /// a reconnecting owner presents (null for none).
+    /// </summary>
+    public async ValueTask<NameClaimOutcome> ClaimAsync(string name, string? resume, string token, CancellationToken cancellationToken)
+    {
+        await FlushAsync().ConfigureAwait(false);
+        var key = ClusterKeys.Name(name);
+        var mine = Serialize(new NameClaim(name, token, _cluster.NodeId, HeldUntil: null));
+        // The hub's loop waits for this: never longer than a broadcast write may take.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_cluster.Rendezvous.HistoryWriteTimeout);
+        cancellationToken = timeout.Token;
+        try
+        {
+            for (var attempt = 0; attempt < MaxAttempts; attempt++)
+            {
+                var read = await Bucket.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
+                if (!read.Success || Deserialize(read.Value.Value) is not { } claim)
+                {
+                    if (read.Error is not (null or NatsKVKeyNotFoundException or NatsKVKeyDeletedException))
+                    {
+                        throw read.Error;
+                    }
+
+                    if ((await Bucket.TryCreateAsync(key, mine, cancellationToken: cancellationToken).ConfigureAwait(false)).Success)
+                    {
+                        return NameClaimOutcome.Claimed;
+                    }
+
+                    continue;
+                }
+
+                var revision = read.Value.Revision;
+                var now = _cluster.Time.GetUtcNow();
+                NameClaimOutcome outcome;
+                if (resume is not null && TokenMatches(claim.Token, resume))
+                {
+                    outcome = NameClaimOutcome.Resumed;
+                }
+                else if (claim.HeldUntil is { } until)
+                {
+                    if (until > now)
+                    {
+                        return NameClaimOutcome.Held;
+                    }
+
+                    outcome = NameClaimOutcome.Claimed;
+                }
+                else if (claim.Node != _cluster.NodeId && _isNodeAlive(claim.Node))
+                {
+                    return NameClaimOutcome.Taken;
+                }
+                else if (claim.Node != _cluster.NodeId)
+                {
+                    // Online at a node that is gone (no node left to see it die, or not yet seen): held from now on, as a
+                    // restarted embedded server holds the names that were online when it went away.
+                    var held = Serialize(claim with { HeldUntil = now + HoldTime });
+                    await Bucket.TryUpdateAsync(key, held, revision, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    return NameClaimOutcome.Held;
+                }
+                else
+                {
+                    // Online here by the bucket, yet the hub has no member of that name (the hub asks only then): a release
+                    // that never got written. The name is free.
+                    outcome = NameClaimOutcome.Claimed;
+                }
+
+                if ((await Bucket.TryUpdateAsync(key, mine, revision, cancellationToken: cancellationToken).ConfigureAwait(false)).Success)
+                {
+                    return outcome;
+                }
+            }
+
+            // Contended this often: someone else keeps getting it.
+            return NameClaimOutcome.Taken;
+        }
+        catch (Exception ex) when (ex is NatsException || ex is OperationCanceledException && timeout.IsCancellationRequested)
+        {
+            LogUnavailable(ex, name);
+            return NameClaimOutcome.Unavailable;
+        }
+    }
+
+    /// <summary>This node's member left: with <paramref name="hold"/> the name is held for its token, else freed at once.</summary>
+    public void Release(string name, string token, bool hold) => _releases = ReleaseAfterAsync(_releases, name, token, hold);
+
+    /// <summary>The name's owner was online at <paramref name="node"/>, which died: it is held for its token from now on.</summary>
+    public async ValueTask HoldAbandonedAsync(string name, string node, CancellationToken cancellationToken)
+    {
+        var key = ClusterKeys.Name(name);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_cluster.Rendezvous.HistoryWriteTimeout);
+        cancellationToken = timeout.Token;
+        try
+        {
+            var read = await Bucket.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (read.Success && Deserialize(read.Value.Value) is { HeldUntil: null } claim && claim.Node == node)
+            {
+                // Every surviving node tries; the revision lets one of them do it.
+                var held = Serialize(claim with { HeldUntil = _cluster.Time.GetUtcNow() + HoldTime });
+                await Bucket.TryUpdateAsync(key, held, read.Value.Revision, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is NatsException || ex is OperationCanceledException && timeout.IsCancellationRequested)
+        {
+            LogHoldFailed(ex, name);
+        }
+    }
+
+    /// <summary>The node <paramref name="name"/> is claimed by now (online or held); null when it is free or the bucket does not answer.</summary>
+    public async ValueTask<string?> OwnerAsync(string name, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_cluster.Rendezvous.HistoryWriteTimeout);
+        try
+        {
+            var read = await Bucket.TryGetEntryAsync<byte[]>(ClusterKeys.Name(name), cancellationToken: timeout.Token).ConfigureAwait(false);
+            return read.Success ? Deserialize(read.Value.Value)?.Node : null;
+        }
+        catch (Exception ex) when (ex is NatsException || ex is OperationCanceledException && timeout.IsCancellationRequested)
+        {
+            LogUnavailable(ex, name);
+            return null;
+        }
+    }
+
+    /// <summary>Completes once every release asked for so far is written.</summary>
+    public Task FlushAsync() => _releases;
+
+    private async Task ReleaseAfterAsync(Task previous, string name, string token, bool hold)
+    {
+        await previous.ConfigureAwait(false);
+        var key = ClusterKeys.Name(name);
+        using var timeout = new CancellationTokenSource(_cluster.Rendezvous.HistoryWriteTimeout * 2);
+        try
+        {
+            var read = await Bucket.TryGetEntryAsync<byte[]>(key, cancellationToken: timeout.Token).ConfigureAwait(false);
+            if (!read.Success || Deserialize(read.Value.Value) is not { } claim || claim.Node != _cluster.NodeId || claim.Token != token)
+            {
+                // Taken over by a resume elsewhere meanwhile: not ours to release.
+                return;
+            }
+
+            if (hold)
+            {
+                var held = Serialize(claim with { HeldUntil = _cluster.Time.GetUtcNow() + HoldTime });
+                await Bucket.TryUpdateAsync(key, held, read.Value.Revision, cancellationToken: timeout.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                await Bucket.TryDeleteAsync(key, new NatsKVDeleteOpts { Revision = read.Value.Revision }, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is NatsException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Its name stays claimed by this node; the next claim of it here finds no member and takes it.
+            LogReleaseFailed(ex, name);
+        }
+    }
+
+    private static byte[] Serialize(NameClaim claim) => JsonSerializer.SerializeToUtf8Bytes(claim, ClusterJson.Default.NameClaim);
+
+    private static NameClaim? Deserialize(byte[]? value)
+    {
+        if (value is null || value.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(value, ClusterJson.Default.NameClaim);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static bool TokenMatches(string expected, string presented) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(presented));
+
+    [LoggerMessage(1, LogLevel.Warning, "Names bucket unavailable: could not claim {Name}")]
+    private partial void LogUnavailable(Exception exception, string name);
+
+    [LoggerMessage(2, LogLevel.Warning, "Names bucket unavailable: could not release {Name}")]
+    private partial void LogReleaseFailed(Exception exception, string name);
+
+    [LoggerMessage(3, LogLevel.Warning, "Names bucket unavailable: could not hold {Name} of a dead node")]
+    private partial void LogHoldFailed(Exception exception, string name);
+}

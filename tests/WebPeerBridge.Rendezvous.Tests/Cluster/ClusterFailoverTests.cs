@@ -1,0 +1,53 @@
+using WebPeerBridge.Protocol.Frames;
+using WebPeerBridge.Rendezvous.Tests.Support;
+
+namespace WebPeerBridge.Rendezvous.Tests.Cluster;
+
+/// <summary>A node dies (SIGKILL): the others announce its members as left, and they move to a surviving node.</summary>
+public sealed class ClusterFailoverTests
+{
+    [Fact]
+    public async Task A_killed_nodes_clients_are_announced_left_and_on_the_survivor_see_every_broadcast_exactly_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var nats = await NatsServer.StartAsync(ct);
+        var history = Path.Combine(Path.GetTempPath(), "wpb-unused-" + Guid.NewGuid().ToString("N") + ".db");
+        // Node a runs as its own process with the default heartbeat (5 s) and node timeout (15 s); b is in this process.
+        await using var a = await ServerProcess.StartAsync(history, ct, moreArguments: ClusterNodes.ProcessArguments(nats, "a"));
+        await using var b = await ClusterNodes.StartAsync(nats, "b", ct);
+
+        await using var erin = await TestClient.ConnectAsync(a.EndPoint, ct);
+        var erinWelcome = await erin.HelloAsync(new Hello(Hello.CurrentVersion, "erin", 40001, null, null, null), ct);
+        var (frank, frankWelcome) = await b.JoinAsync("frank", 40002, ct);
+        await frank.WaitUntilListedAsync(frankWelcome, "erin", ct);
+        await erin.NextMatchingAsync<Joined>(j => j.Peer.Name == "frank", ct);
+
+        var beforeKill = new List<Said>();
+        for (var i = 0; i < 3; i++)
+        {
+            beforeKill.Add(await TestServer.AssertBroadcastFlowsAsync(frank, erin, ct));
+        }
+
+        await a.KillAsync();
+
+        // Said while erin's node is dead: erin must get these after it moves, once each.
+        var whileAway = new List<Said>();
+        for (var i = 0; i < 2; i++)
+        {
+            await frank.SendAsync(new Say($"away-{i}", $"while you were away {i}"), ct);
+            whileAway.Add(await frank.NextMatchingAsync<Said>(s => s.Id == $"away-{i}", ct));
+        }
+
+        var left = await frank.NextMatchingAsync<Left>(l => l.Name == "erin", ct, within: TimeSpan.FromSeconds(30));
+        Assert.Equal(LeftReasons.Timeout, left.Reason);
+
+        // Erin moves to b with its token and the last seq it saw.
+        var (moved, movedWelcome) = await b.JoinAsync("erin", 40001, ct, since: beforeKill[^1].Seq, resume: erinWelcome.Token);
+        Assert.Equal(whileAway, movedWelcome.History);
+        await frank.NextMatchingAsync<Joined>(j => j.Peer.Name == "erin", ct);
+        var after = await TestServer.AssertBroadcastFlowsAsync(frank, moved, ct);
+
+        var seenByErin = beforeKill.Concat(movedWelcome.History).Append(after).Select(s => s.Seq).ToList();
+        Assert.Equal(Enumerable.Range((int)beforeKill[0].Seq, seenByErin.Count).Select(i => (long)i), seenByErin);
+    }
+}

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+// Also compiled into the Peer tests (linked), so it depends on nothing else of this project.
+namespace WebPeerBridge.Rendezvous.Tests.Cluster;
+
+/// <summary>
+/// A real <c>nats-server -js</c> (Debian's package; scripts/test.sh installs it) on a free loopback port with its own store
+/// folder, stopped by its PID. <see cref="KillAsync"/> and <see cref="StartAgainAsync"/> restart it on the same port and store.
+/// </summary>
+internal sealed class NatsServer : IAsyncDisposable
+{
+    private readonly string _storeDirectory;
+    private Process? _process;
+
+    private NatsServer(int port, string storeDirectory)
+    {
+        Port = port;
+        _storeDirectory = storeDirectory;
+    }
+
+    public int Port { get; }
+
+    public string Url => $"nats://127.0.0.1:{Port}";
+
+    public static async Task<NatsServer> StartAsync(CancellationToken cancellationToken)
+    {
+        var store = Path.Combine(Path.GetTempPath(), "wpb-nats-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(store);
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var server = new NatsServer(((IPEndPoint)probe.LocalEndpoint).Port, store);
+        probe.Stop();
+        await server.StartAgainAsync(cancellationToken);
+        return server;
+    }
+
+    /// <summary>Starts the server (again) and waits until it accepts connections.</summary>
+    public async Task StartAgainAsync(CancellationToken cancellationToken)
+    {
+        var info = new ProcessStartInfo("nats-server")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "-js", "-a", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-sd", _storeDirectory })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var process = Process.Start(info) ?? throw new InvalidOperationException("nats-server did not start.");
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data?.Contains("Server is ready", StringComparison.Ordinal) == true)
+            {
+                ready.TrySetResult();
+            }
+        };
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        _process = process;
+        await Task.WhenAny(ready.Task, process.WaitForExitAsync(cancellationToken)).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        Assert.True(ready.Task.IsCompleted, "nats-server did not get ready (is the nats-server package installed?)");
+    }
+
+    /// <summary>SIGKILL: what JetStream acknowledged is in its store files already.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill(entireProcessTree: false);
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process?.Dispose();
+        try
+        {
+            Directory.Delete(_storeDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A straggling file; the temp folder is cleaned some day.
+        }
+    }
+}
