@@ -14,6 +14,7 @@ internal sealed class ConnectionsPerAddress(IOptions<BridgeOptions> options, Lim
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<IPAddress, int> _open = [];
+    private TaskCompletionSource _nextClose = NewSignal();
 
     /// <summary>Connections open now from <paramref name="address"/>.</summary>
     public int OpenFrom(IPAddress address)
@@ -21,6 +22,15 @@ internal sealed class ConnectionsPerAddress(IOptions<BridgeOptions> options, Lim
         lock (_gate)
         {
             return _open.GetValueOrDefault(address);
+        }
+    }
+
+    /// <summary>Completes when the next counted connection has been counted out (for whoever must know it is gone).</summary>
+    internal Task NextCloseAsync()
+    {
+        lock (_gate)
+        {
+            return _nextClose.Task;
         }
     }
 
@@ -75,6 +85,7 @@ internal sealed class ConnectionsPerAddress(IOptions<BridgeOptions> options, Lim
 
     private void Close(IPAddress address)
     {
+        TaskCompletionSource closed;
         lock (_gate)
         {
             if (_open.TryGetValue(address, out var open) && open > 1)
@@ -85,6 +96,13 @@ internal sealed class ConnectionsPerAddress(IOptions<BridgeOptions> options, Lim
             {
                 _open.Remove(address);
             }
+
+            closed = _nextClose;
+            _nextClose = NewSignal();
         }
+
+        closed.TrySetResult();
     }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
