@@ -38,6 +38,21 @@ public sealed class PeerAgentOptions
     [Range(10, 1_000_000)]
     public int HistoryCapPerConversation { get; set; } = 1000;
 
+    /// <summary>Changes waiting for the agent's subscribers (a UI); past it they are told to read the state afresh.</summary>
+    [Range(16, 1_000_000)]
+    public int ChangeQueueCapacity { get; set; } = 4096;
+
+    /// <summary>Mentions kept in the mentions list; the oldest goes first.</summary>
+    [Range(1, 10_000)]
+    public int MentionListCapacity { get; set; } = 100;
+
+    /// <summary>
+    /// After a reconnect, how long a peer the new welcome no longer listed may come back without a "joined" (a
+    /// restarted server lists peers as they reconnect).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan RejoinGrace { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>The agent pings after this long without sending.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
     public TimeSpan PingInterval { get; set; } = ProtocolLimits.PingInterval;

@@ -1,13 +1,18 @@
+using WebPeerBridge.Peer.Changes;
+
 namespace WebPeerBridge.Peer.Conversations;
 
-/// <summary>The broadcast stream and one direct conversation per peer (names compared ignoring case), in start order.</summary>
-internal sealed class ConversationStore(int capacity)
+/// <summary>
+/// The broadcast stream and one direct conversation per peer (names compared ignoring case), in start order. Their
+/// changes, and the start of a new one (<see cref="ConversationOpened"/>), go to <paramref name="raise"/>.
+/// </summary>
+internal sealed class ConversationStore(int capacity, string ownName, Action<AgentChange> raise)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Conversation> _byName = new(StringComparer.OrdinalIgnoreCase);
     private Conversation[] _directs = [];
 
-    public Conversation Broadcast { get; } = new(Conversation.BroadcastKey, ConversationKind.Broadcast, capacity);
+    public Conversation Broadcast { get; } = new(Conversation.BroadcastKey, ConversationKind.Broadcast, capacity, ownName, raise);
 
     public IReadOnlyList<Conversation> Directs => Volatile.Read(ref _directs);
 
@@ -30,10 +35,11 @@ internal sealed class ConversationStore(int capacity)
                 return existing;
             }
 
-            var conversation = new Conversation(peerName, ConversationKind.Direct, capacity);
+            var conversation = new Conversation(peerName, ConversationKind.Direct, capacity, ownName, raise);
             _byName[peerName] = conversation;
             _directs = [.. _directs, conversation];
             created = true;
+            raise(new ConversationOpened(conversation));
             return conversation;
         }
     }

@@ -18,7 +18,6 @@ internal sealed class DirectDelivery(
     MessageIds ids,
     LinkRegistry registry,
     Func<string, CancellationToken, Task<LinkResult>> connect,
-    ChangeNotifier changed,
     TimeProvider time)
 {
     /// <summary>Sends <paramref name="text"/> to <paramref name="peerName"/>, dialing when no link is open.</summary>
@@ -154,16 +153,7 @@ internal sealed class DirectDelivery(
         _ => SendOutcome.LinkClosed,
     };
 
-    private Conversation Open(string peerName)
-    {
-        var conversation = conversations.Open(peerName, out var created);
-        if (created)
-        {
-            changed.Notify();
-        }
-
-        return conversation;
-    }
+    private Conversation Open(string peerName) => conversations.Open(peerName, out _);
 
     private void MarkFailed(string peerName, string id, string error) =>
         conversations.Find(peerName)?.Update(id, m => m.State is DeliveryState.Sending or DeliveryState.Sent

@@ -44,8 +44,12 @@ internal sealed class PeerDirectory
         return null;
     }
 
-    /// <summary>Replaces the list (a welcome); returns who appeared and who went since the previous list.</summary>
-    public (IReadOnlyList<PeerInfo> Added, IReadOnlyList<PeerInfo> Removed) Reset(IEnumerable<PeerInfo> peers, string selfName)
+    /// <summary>
+    /// Replaces the list (a welcome); returns who appeared, who went, and who is listed again at another address
+    /// (not an arrival: the name was listed before).
+    /// </summary>
+    public (IReadOnlyList<PeerInfo> Added, IReadOnlyList<PeerInfo> Removed, IReadOnlyList<PeerInfo> Moved) Reset(IEnumerable<PeerInfo> peers,
+        string selfName)
     {
         var list = new List<PeerInfo>();
         foreach (var peer in peers)
@@ -66,9 +70,10 @@ internal sealed class PeerDirectory
 
         Signal();
 
-        var added = list.Where(p => !previous.Any(o => SameName(o, p) && o.Host == p.Host && o.Port == p.Port)).ToList();
+        var added = list.Where(p => !previous.Any(o => SameName(o, p))).ToList();
+        var moved = list.Where(p => previous.Any(o => SameName(o, p) && (o.Host != p.Host || o.Port != p.Port))).ToList();
         var removed = previous.Where(o => !list.Exists(p => SameName(o, p))).ToList();
-        return (added, removed);
+        return (added, removed, moved);
     }
 
     /// <summary>Adds <paramref name="peer"/>, or updates the listed peer of that name; returns the previous entry.</summary>
