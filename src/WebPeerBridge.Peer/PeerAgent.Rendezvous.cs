@@ -79,6 +79,7 @@ public sealed partial class PeerAgent
                     };
                     RaiseNotice(NoticeKind.Left, $"{gone.Name} left{why}", gone.Name);
                     _messaging.Delivery.AddSystemLine(gone.Name, $"{gone.Name} left{why}.");
+                    _bursts.Add(joined: false, [gone.Name], _time.GetUtcNow(), left.Reason);
                     Raise(new PresenceChanged([], [gone], [], Quiet: false, left.Reason));
                 }
 
@@ -131,6 +132,13 @@ public sealed partial class PeerAgent
     {
         if (joined.Count + left.Count + moved.Count > 0)
         {
+            if (!quiet)
+            {
+                var now = _time.GetUtcNow();
+                _bursts.Add(joined: true, [.. joined.Select(p => p.Name)], now, null);
+                _bursts.Add(joined: false, [.. left.Select(p => p.Name)], now, null);
+            }
+
             Raise(new PresenceChanged(joined, left, moved, quiet));
         }
     }

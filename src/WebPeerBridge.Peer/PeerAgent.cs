@@ -37,6 +37,7 @@ public sealed partial class PeerAgent : IAsyncDisposable
     private readonly PeerDirectory _directory = new();
     private readonly ChangeFeed _feed;
     private readonly MentionList _mentions;
+    private readonly PresenceBursts _bursts;
     private readonly RendezvousLink _rendezvous;
     private readonly BroadcastStream _broadcasts;
     private readonly DirectMessaging _messaging;
@@ -61,6 +62,7 @@ public sealed partial class PeerAgent : IAsyncDisposable
         _time = timeProvider ?? TimeProvider.System;
         _feed = new ChangeFeed(options.ChangeQueueCapacity, _loggerFactory);
         _mentions = new MentionList(options.MentionListCapacity);
+        _bursts = new PresenceBursts(options.PresenceBurstCapacity, options.PresenceBurstWindow);
         _conversations = new ConversationStore(options.HistoryCapPerConversation, options.Name, OnConversationChange);
         _rendezvous = new RendezvousLink(options, options.PublishKey ? Identity.Key : null, new RendezvousEvents(this),
             new ExponentialBackoffPolicy(options.ReconnectMinDelay, options.ReconnectMaxDelay), _time, _loggerFactory.CreateLogger<RendezvousLink>());
@@ -190,6 +192,9 @@ public sealed partial class PeerAgent : IAsyncDisposable
     /// a callback that throws is logged. Read the state after subscribing: a change may then repeat what was read.
     /// </summary>
     public IDisposable Subscribe(Action<AgentChange> onChange) => _feed.Subscribe(onChange);
+
+    /// <summary>The latest joins and leaves worth a quiet line, condensed, oldest first (none stored per join).</summary>
+    public IReadOnlyList<PresenceBurst> PresenceBursts => _bursts.Items;
 
     /// <summary>The latest lines that mentioned the person, newest first.</summary>
     public IReadOnlyList<Mention> Mentions => _mentions.Items;

@@ -46,6 +46,14 @@ public sealed class PeerAgentOptions
     [Range(1, 10_000)]
     public int MentionListCapacity { get; set; } = 100;
 
+    /// <summary>Bursts of joins and leaves kept for the quiet lines of the broadcast stream; the oldest goes first.</summary>
+    [Range(1, 1000)]
+    public int PresenceBurstCapacity { get; set; } = 50;
+
+    /// <summary>Joins (or leaves) this close after the first of a burst are shown on its line ("ana, bo and 3 others joined").</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan PresenceBurstWindow { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>
     /// After a reconnect, how long a peer the new welcome no longer listed may come back without a "joined" (a
     /// restarted server lists peers as they reconnect).

@@ -218,4 +218,18 @@ public sealed class MessageLogTests
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindComponents<MessageLine>().Count), TestNetwork.Timeout);
         Assert.Equal(rendersBefore, first.RenderCount);
     }
+
+    [Fact]
+    public async Task A_log_opened_after_people_joined_and_left_still_shows_their_quiet_lines()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        var bob = await chat.Network.JoinPersonAsync("bob", Ct);
+        await bob.LeaveAsync(Ct);
+        await Signals.UntilAsync(alice, () => alice.PresenceBursts.Any(b => !b.Joined), Ct);
+
+        var cut = chat.Render<MessageLog>(p => p.Add(x => x.Agent, alice).Add(x => x.Conversation, alice.Broadcast));
+
+        Assert.Equal(["bob joined", "bob left"], cut.FindAll("[data-quiet-line] .wpb-text").Select(e => e.TextContent));
+    }
 }
