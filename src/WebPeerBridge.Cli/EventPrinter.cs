@@ -102,6 +102,7 @@ internal sealed class EventPrinter : IDisposable
         DeliveryState.Sent => $"→ sent {message.Id}",
         DeliveryState.Failed => $"✗ failed {message.Id}: {message.Error}",
         DeliveryState.Sending => $"… sending {message.Id} again",
+        DeliveryState.Queued => $"⏸ queued {message.Id}: it goes out when they are back",
         _ => null,
     };
 }

@@ -48,6 +48,11 @@ public sealed partial class PeerAgent
             }
 
             RaisePresence(returned, removed, moved, quiet: true);
+            foreach (var peer in returned.Concat(arrived))
+            {
+                _messaging.SendQueued(peer);
+            }
+
             foreach (var peer in arrived)
             {
                 RaiseNotice(NoticeKind.Joined, $"{peer.Name} joined ({Endpoint(peer)})", peer.Name);
@@ -79,6 +84,7 @@ public sealed partial class PeerAgent
                     };
                     RaiseNotice(NoticeKind.Left, $"{gone.Name} left{why}", gone.Name);
                     _messaging.Delivery.AddSystemLine(gone.Name, $"{gone.Name} left{why}.");
+                    _messaging.Delivery.PeerLeft(gone);
                     _bursts.Add(joined: false, [gone.Name], _time.GetUtcNow(), left.Reason);
                     Raise(new PresenceChanged([], [gone], [], Quiet: false, left.Reason));
                 }
@@ -117,6 +123,7 @@ public sealed partial class PeerAgent
             returning = _droppedByResync.Remove(peer.Name, out var droppedAt) && _time.GetUtcNow() - droppedAt <= Options.RejoinGrace;
         }
 
+        _messaging.SendQueued(peer);
         if (returning)
         {
             RaisePresence([peer], [], [], quiet: true);

@@ -140,7 +140,7 @@ public sealed partial class PeerAgent : IAsyncDisposable
         {
             var conversation = saved.Key == Conversation.BroadcastKey ? _conversations.Broadcast : _conversations.Open(saved.Key, out _);
             // What was on its way when the process stopped did not arrive as far as this agent knows: the user may resend it.
-            var lines = saved.Messages.Select(m => m.IsOwn && m.State is DeliveryState.Sending or DeliveryState.Sent
+            var lines = saved.Messages.Select(m => m.IsOwn && m.State is DeliveryState.Sending or DeliveryState.Sent or DeliveryState.Queued
                 ? m with { State = DeliveryState.Failed, Error = "The bridge restarted before this was confirmed; send it again." }
                 : m);
             conversation.Restore(lines, saved.Unread);
@@ -175,6 +175,9 @@ public sealed partial class PeerAgent : IAsyncDisposable
 
         return _conversations.Open(_directory.Find(peerName)?.Name ?? peerName, out _);
     }
+
+    /// <summary>Whether a message to <paramref name="peerName"/>, who is offline, would wait for it (see <see cref="PeerAgentOptions.MaxQueuedDirectPerPeer"/>).</summary>
+    public bool QueuesFor(string peerName) => _messaging.Delivery.Queues(peerName);
 
     /// <summary>The state of the direct link with <paramref name="peerName"/>.</summary>
     public DirectLinkState GetLinkState(string peerName) => _messaging.GetState(peerName);
@@ -369,6 +372,7 @@ public sealed partial class PeerAgent : IAsyncDisposable
         }
 
         _broadcasts.FailAll("You left before the server relayed it.");
+        _messaging.Delivery.FailQueued("You left before they were back.");
         RaiseState();
     }
 

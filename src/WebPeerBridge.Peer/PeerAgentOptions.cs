@@ -42,6 +42,13 @@ public sealed class PeerAgentOptions
     [Range(16, 1_000_000)]
     public int ChangeQueueCapacity { get; set; } = 4096;
 
+    /// <summary>
+    /// Direct messages that may wait for one peer that went offline, until it is back with the key it left with; 0:
+    /// none wait, and sending to an offline peer is refused.
+    /// </summary>
+    [Range(0, 10_000)]
+    public int MaxQueuedDirectPerPeer { get; set; } = 50;
+
     /// <summary>Mentions kept in the mentions list; the oldest goes first.</summary>
     [Range(1, 10_000)]
     public int MentionListCapacity { get; set; } = 100;

@@ -145,6 +145,13 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
         return await dial.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary><paramref name="peer"/> is back: what waited for it goes out, off the caller's loop.</summary>
+    public void SendQueued(PeerInfo peer) => _ = Track(async () =>
+    {
+        await Delivery.SendQueuedAsync(peer).ConfigureAwait(false);
+        return true;
+    });
+
     /// <summary>Closes the link with <paramref name="peerName"/> with a bye; false when none is open.</summary>
     public async Task<bool> CloseAsync(string peerName)
     {
