@@ -29,6 +29,14 @@ internal sealed class BridgeOptions
     [Range(10, 1_000_000)]
     public int HistoryCapPerConversation { get; set; } = 1000;
 
+    /// <summary>Direct messages that may wait for one peer that went offline, until it is back with its key; 0: none.</summary>
+    [Range(0, 10_000)]
+    public int MaxQueuedDirectPerPeer { get; set; } = 50;
+
+    /// <summary>Lines kept in an agent's mentions list.</summary>
+    [Range(1, 10_000)]
+    public int MentionListCapacity { get; set; } = 100;
+
     /// <summary>How long an agent outlives its last browser tab (reloads and dropped connections come back within it).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan GracePeriod { get; set; } = TimeSpan.FromMinutes(2);

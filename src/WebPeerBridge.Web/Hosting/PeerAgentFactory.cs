@@ -24,6 +24,8 @@ internal sealed class PeerAgentFactory(IOptions<BridgeOptions> options, ILoggerF
             BindAddress = bridge.BindAddress,
             AdvertisedHost = AdvertisedHostFor(bridge, rendezvous),
             HistoryCapPerConversation = bridge.HistoryCapPerConversation,
+            MaxQueuedDirectPerPeer = bridge.MaxQueuedDirectPerPeer,
+            MentionListCapacity = bridge.MentionListCapacity,
             // A web user's conn: must not make the bridge a port scanner.
             RestrictUnlistedDials = true,
             Restore = restore,
