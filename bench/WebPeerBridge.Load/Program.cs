@@ -1,6 +1,7 @@
 using System.Net;
 using WebPeerBridge.Load;
 using WebPeerBridge.Load.Agents;
+using WebPeerBridge.Load.Circuits;
 using WebPeerBridge.Load.Cli;
 using WebPeerBridge.Load.Compare;
 using WebPeerBridge.Load.Fanout;
@@ -87,6 +88,14 @@ try
             Console.WriteLine();
             Report.WriteAgents(Console.Out, result);
             return result.Unavailable is null && result.Started == result.Count ? 0 : 2;
+        }
+
+        case "circuits":
+        {
+            var circuits = CircuitsCommand.Parse(options);
+            var result = await new CircuitsRunner(circuits, Console.Out).RunAsync(cancel.Token).ConfigureAwait(false);
+            result.Write(Console.Out);
+            return 0;
         }
 
         case "all":
