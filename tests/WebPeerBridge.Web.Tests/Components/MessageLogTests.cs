@@ -155,6 +155,7 @@ public sealed class MessageLogTests
         var highlighted = lines.Single(l => l.TextContent.Contains("ALICE, lunch?", StringComparison.Ordinal));
         Assert.NotNull(highlighted.QuerySelector("[role=img][aria-label='Mentions you']"));
         Assert.Contains("wpb-line-mention", highlighted.ClassList);
+        Assert.Equal("ALICE, lunch?", highlighted.QuerySelector(".wpb-text")!.TextContent); // the mark is beside the text, not in it
         var plain = lines.Single(l => l.TextContent.Contains("alicia is late", StringComparison.Ordinal));
         Assert.Null(plain.QuerySelector("[aria-label='Mentions you']"));
         _ = (mention, other);
