@@ -23,6 +23,7 @@ public sealed class MentionsMenuTests
         await bob.BroadcastAsync("nothing for anyone", Ct);
 
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[aria-label='Mentions (1)']")), TestNetwork.Timeout);
+        Assert.Empty(cut.FindAll("[role=status]")); // the app bar's one status is the link state
         await cut.Find("[aria-label='Mentions (1)']").ClickAsync(new());
         var entry = chat.Popovers.Find("[role=dialog][aria-label='Mentions'] li[aria-label='bob in Everyone']");
         Assert.Contains("@alice the build is green", entry.TextContent, StringComparison.Ordinal);

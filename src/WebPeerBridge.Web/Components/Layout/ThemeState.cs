@@ -1,4 +1,4 @@
-using WebPeerBridge.Peer.Changes;
+using WebPeerBridge.Peer;
 
 namespace WebPeerBridge.Web.Components.Layout;
 
@@ -7,7 +7,7 @@ internal sealed class ThemeState
 {
     public const string CookieName = "wpb-theme";
 
-    private readonly Subscribers<bool> _changed = new();
+    private readonly ChangeNotifier _changed = new();
     private bool _initialized;
 
     public bool IsDark { get; private set; }
@@ -32,8 +32,8 @@ internal sealed class ThemeState
         }
 
         IsDark = dark;
-        _changed.Notify(dark);
+        _changed.Notify();
     }
 
-    public IDisposable Subscribe(Action onChanged) => _changed.Subscribe(_ => onChanged());
+    public IDisposable Subscribe(Action onChanged) => _changed.Subscribe(onChanged);
 }
