@@ -1,6 +1,7 @@
 using System.Net;
 using WebPeerBridge.Load;
 using WebPeerBridge.Load.Agents;
+using WebPeerBridge.Load.Circuits;
 using WebPeerBridge.Load.Cli;
 using WebPeerBridge.Load.Compare;
 using WebPeerBridge.Load.Fanout;
@@ -92,6 +93,13 @@ try
 
         case "cluster":
             return await WebPeerBridge.Load.Cluster.ClusterBenchRunner.RunFromCommandLineAsync(options, cancel.Token).ConfigureAwait(false);
+        case "circuits":
+        {
+            var circuits = CircuitsCommand.Parse(options);
+            var result = await new CircuitsRunner(circuits, Console.Out).RunAsync(cancel.Token).ConfigureAwait(false);
+            result.Write(Console.Out);
+            return 0;
+        }
 
         case "all":
         {

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using WebPeerBridge.Peer;
-using WebPeerBridge.Peer.Conversations;
+using WebPeerBridge.Peer.Changes;
 using WebPeerBridge.Protocol;
 
 namespace WebPeerBridge.Cli;
@@ -23,9 +23,7 @@ internal sealed class DemoPeer : IDisposable
         new BoundedChannelOptions(ReplyQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<Conversation, HashSet<string>> _seen = [];
-    private readonly List<IDisposable> _subscriptions = [];
-    private bool _disposed;
+    private IDisposable? _subscription;
 
     private DemoPeer(PeerAgent agent, TerminalOutput output)
     {
@@ -62,13 +60,8 @@ internal sealed class DemoPeer : IDisposable
     {
         lock (_gate)
         {
-            _disposed = true;
-            foreach (var subscription in _subscriptions)
-            {
-                subscription.Dispose();
-            }
-
-            _subscriptions.Clear();
+            _subscription?.Dispose();
+            _subscription = null;
         }
     }
 
@@ -76,12 +69,15 @@ internal sealed class DemoPeer : IDisposable
     {
         lock (_gate)
         {
-            _subscriptions.Add(_agent.SubscribeNotices(OnNotice));
-            _subscriptions.Add(_agent.Subscribe(OnAgentChanged));
+            _subscription = _agent.Subscribe(OnChange);
         }
 
         _output.Line("* demo mode: greeting newcomers and echoing direct messages; stop with Ctrl+C (or SIGTERM)");
-        OnAgentChanged();
+        if (_agent.State == RendezvousState.Closed)
+        {
+            _replies.Writer.TryComplete();
+        }
+
         try
         {
             await foreach (var (to, text) in _replies.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
@@ -101,79 +97,24 @@ internal sealed class DemoPeer : IDisposable
         }
     }
 
-    private void OnNotice(AgentNotice notice)
+    private void OnChange(AgentChange change)
     {
-        if (notice.Kind == NoticeKind.Joined && notice.PeerName is { } name)
+        switch (change)
         {
-            Reply(null, Greeting(name));
-        }
-    }
+            case NoticeRaised { Notice: { Kind: NoticeKind.Joined, PeerName: { } name } }:
+                Reply(null, Greeting(name));
+                break;
 
-    private void OnAgentChanged()
-    {
-        if (_agent.State == RendezvousState.Closed)
-        {
-            // Left, or refused for good by the server: nothing more to answer.
-            _replies.Writer.TryComplete();
-            return;
-        }
+            // Never an echo of an echo: two demo peers would answer each other forever.
+            case AttentionRaised { Kind: AttentionKind.DirectMessage, Conversation: var conversation, Line: var line }
+                when !line.Text.StartsWith(EchoPrefix, StringComparison.Ordinal):
+                Reply(conversation.Key, Echo(line.Text));
+                break;
 
-        foreach (var conversation in _agent.DirectConversations)
-        {
-            bool added;
-            lock (_gate)
-            {
-                if (_disposed)
-                {
-                    return;
-                }
-
-                added = _seen.TryAdd(conversation, []);
-                if (added)
-                {
-                    var target = conversation;
-                    _subscriptions.Add(conversation.Subscribe(() => EchoNew(target)));
-                }
-            }
-
-            if (added)
-            {
-                EchoNew(conversation);
-            }
-        }
-    }
-
-    /// <summary>Echoes the messages of <paramref name="conversation"/> that arrived since the last call.</summary>
-    private void EchoNew(Conversation conversation)
-    {
-        var echoes = new List<string>();
-        lock (_gate)
-        {
-            if (_disposed || !_seen.TryGetValue(conversation, out var seen))
-            {
-                return;
-            }
-
-            var snapshot = conversation.Snapshot();
-            var now = new HashSet<string>(snapshot.Count, StringComparer.Ordinal);
-            foreach (var message in snapshot)
-            {
-                now.Add(message.Id);
-                // Never an echo of an echo: two demo peers would answer each other forever.
-                if (!seen.Contains(message.Id) && !message.IsOwn && message.Kind == ChatMessageKind.Chat
-                    && !message.Text.StartsWith(EchoPrefix, StringComparison.Ordinal))
-                {
-                    echoes.Add(Echo(message.Text));
-                }
-            }
-
-            // Only what the conversation still holds: memory stays bounded by its capacity.
-            _seen[conversation] = now;
-        }
-
-        foreach (var echo in echoes)
-        {
-            Reply(conversation.Key, echo);
+            case AgentStateChanged { State: RendezvousState.Closed }:
+                // Left, or refused for good by the server: nothing more to answer.
+                _replies.Writer.TryComplete();
+                break;
         }
     }
 

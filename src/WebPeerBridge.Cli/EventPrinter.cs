@@ -1,11 +1,12 @@
 using System.Globalization;
 using WebPeerBridge.Peer;
+using WebPeerBridge.Peer.Changes;
 using WebPeerBridge.Peer.Conversations;
 
 namespace WebPeerBridge.Cli;
 
 /// <summary>
-/// Prints what happens to an agent, one line per event: new lines of every conversation (found by comparing snapshots),
+/// Prints what happens to an agent, one line per event, as its changes arrive: new lines of every conversation,
 /// delivery state changes of own messages, and the agent's notices.
 /// </summary>
 internal sealed class EventPrinter : IDisposable
@@ -13,43 +14,38 @@ internal sealed class EventPrinter : IDisposable
     private readonly PeerAgent _agent;
     private readonly TerminalOutput _output;
     private readonly Lock _gate = new();
-    private readonly Dictionary<Conversation, Dictionary<string, DeliveryState>> _seen = [];
-    private readonly List<IDisposable> _subscriptions = [];
+    private readonly IDisposable _subscription;
+    private HashSet<string>? _printedAtStart;
     private bool _started;
 
     public EventPrinter(PeerAgent agent, TerminalOutput output)
     {
         _agent = agent;
         _output = output;
-        _subscriptions.Add(agent.SubscribeNotices(OnNotice));
-        _subscriptions.Add(agent.Subscribe(OnAgentChanged));
+        _subscription = agent.Subscribe(OnChange);
     }
 
-    /// <summary>Prints everything already there (the history of the welcome) and follows from then on.</summary>
+    /// <summary>Prints the broadcasts already there (the history of the welcome), without receipts, and follows from then on.</summary>
     public void Start()
     {
         lock (_gate)
         {
-            _started = true;
-        }
-
-        OnAgentChanged();
-    }
-
-    public void Dispose()
-    {
-        lock (_gate)
-        {
-            foreach (var subscription in _subscriptions)
+            var history = _agent.Broadcast.Snapshot();
+            // Changes raised before the subscription saw them may still be on their way: those lines are printed once.
+            _printedAtStart = new HashSet<string>(history.Count, StringComparer.Ordinal);
+            foreach (var message in history.Where(m => m.Kind == ChatMessageKind.Chat))
             {
-                subscription.Dispose();
+                _printedAtStart.Add(message.Id);
+                _output.Line(FormatMessage(_agent.Broadcast, message, showId: false));
             }
 
-            _subscriptions.Clear();
+            _started = true;
         }
     }
 
-    private void OnAgentChanged()
+    public void Dispose() => _subscription.Dispose();
+
+    private void OnChange(AgentChange change)
     {
         lock (_gate)
         {
@@ -57,67 +53,36 @@ internal sealed class EventPrinter : IDisposable
             {
                 return;
             }
-        }
 
-        foreach (var conversation in _agent.DirectConversations.Prepend(_agent.Broadcast))
-        {
-            bool added;
-            lock (_gate)
+            switch (change)
             {
-                added = _seen.TryAdd(conversation, []);
-                if (added)
-                {
-                    var target = conversation;
-                    _subscriptions.Add(conversation.Subscribe(() => Sync(target, initial: false)));
-                }
+                case NoticeRaised { Notice: var notice }:
+                    _output.Line(notice.Kind == NoticeKind.Error ? $"! {notice.Text}" : $"* {notice.Text}");
+                    break;
+
+                case LinesAdded added:
+                    foreach (var message in added.Lines)
+                    {
+                        // System lines: the notices say it already.
+                        if (message.Kind == ChatMessageKind.Chat && _printedAtStart?.Remove(message.Id) != true)
+                        {
+                            _output.Line(FormatMessage(added.Conversation, message, showId: message.IsOwn));
+                            if (message.IsOwn && message.State != DeliveryState.Sending && FormatState(message) is { } state)
+                            {
+                                _output.Line(state);
+                            }
+                        }
+                    }
+
+                    break;
+
+                case LineUpdated { Line: { IsOwn: true, Kind: ChatMessageKind.Chat } line, Previous: var previous }
+                    when line.State != previous.State && FormatState(line) is { } stateLine:
+                    _output.Line(stateLine);
+                    break;
             }
-
-            if (added)
-            {
-                Sync(conversation, initial: conversation.Kind == ConversationKind.Broadcast);
-            }
-        }
-    }
-
-    /// <summary>Prints what changed since the last call; <paramref name="initial"/>: the history at joining, without receipts.</summary>
-    private void Sync(Conversation conversation, bool initial)
-    {
-        lock (_gate)
-        {
-            if (!_seen.TryGetValue(conversation, out var seen))
-            {
-                return;
-            }
-
-            var snapshot = conversation.Snapshot();
-            var now = new Dictionary<string, DeliveryState>(snapshot.Count);
-            foreach (var message in snapshot)
-            {
-                now[message.Id] = message.State;
-                if (message.Kind == ChatMessageKind.System)
-                {
-                    continue; // the notices say it already
-                }
-
-                if (!seen.TryGetValue(message.Id, out var before))
-                {
-                    _output.Line(FormatMessage(conversation, message, showId: message.IsOwn && !initial));
-                    before = message.IsOwn && !initial ? DeliveryState.Sending : message.State;
-                }
-
-                if (message.IsOwn && message.State != before && FormatState(message) is { } change)
-                {
-                    _output.Line(change);
-                }
-            }
-
-            // Only what the conversation still holds: memory stays bounded by its capacity.
-            _seen[conversation] = now;
         }
     }
-
-    private void OnNotice(AgentNotice notice) =>
-        _output.Line(notice.Kind == NoticeKind.Error ? $"! {notice.Text}" : $"* {notice.Text}");
 
     private string FormatMessage(Conversation conversation, ChatMessage message, bool showId)
     {
@@ -137,6 +102,7 @@ internal sealed class EventPrinter : IDisposable
         DeliveryState.Sent => $"→ sent {message.Id}",
         DeliveryState.Failed => $"✗ failed {message.Id}: {message.Error}",
         DeliveryState.Sending => $"… sending {message.Id} again",
+        DeliveryState.Queued => $"⏸ queued {message.Id}: it goes out when they are back",
         _ => null,
     };
 }

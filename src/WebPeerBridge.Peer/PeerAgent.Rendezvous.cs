@@ -1,4 +1,4 @@
-using WebPeerBridge.Peer.Conversations;
+using WebPeerBridge.Peer.Changes;
 using WebPeerBridge.Peer.Rendezvous;
 using WebPeerBridge.Protocol.Frames;
 using WebPeerBridge.Protocol.Validation;
@@ -8,28 +8,61 @@ namespace WebPeerBridge.Peer;
 // What the rendezvous server says, routed to presence, the broadcast stream and the user's notices.
 public sealed partial class PeerAgent
 {
+    private readonly Dictionary<string, DateTimeOffset> _droppedByResync = new(StringComparer.OrdinalIgnoreCase);
     private RendezvousState _reportedState = RendezvousState.Connecting;
 
     private async ValueTask OnWelcomeAsync(Welcome welcome, int session, long? since, CancellationToken cancellationToken)
     {
         var first = Interlocked.Exchange(ref _self, welcome.You) is null;
-        var (added, removed) = _directory.Reset(welcome.Peers, Name);
-        if (!first)
+        var (added, removed, moved) = _directory.Reset(welcome.Peers, Name);
+        if (first)
         {
-            // What happened while we were away.
-            foreach (var peer in removed)
+            RaisePresence(added, removed, moved, quiet: true);
+        }
+        else
+        {
+            // A re-welcome lists again who we knew: no news. Who is missing may be reconnecting to a restarted server,
+            // so their next joined is no news either (within RejoinGrace); only names never listed are arrivals.
+            var now = _time.GetUtcNow();
+            List<PeerInfo> returned = [];
+            List<PeerInfo> arrived = [];
+            lock (_gate)
             {
-                _notices.Raise(NoticeKind.Left, $"{peer.Name} left", peer.Name);
+                foreach (var (name, at) in _droppedByResync.ToList())
+                {
+                    if (now - at > Options.RejoinGrace)
+                    {
+                        _droppedByResync.Remove(name);
+                    }
+                }
+
+                foreach (var peer in removed)
+                {
+                    _droppedByResync[peer.Name] = now;
+                }
+
+                foreach (var peer in added)
+                {
+                    (_droppedByResync.Remove(peer.Name) ? returned : arrived).Add(peer);
+                }
             }
 
-            foreach (var peer in added)
+            RaisePresence(returned, removed, moved, quiet: true);
+            foreach (var peer in returned.Concat(arrived))
             {
-                _notices.Raise(NoticeKind.Joined, $"{peer.Name} joined ({Endpoint(peer)})", peer.Name);
+                _messaging.SendQueued(peer);
             }
+
+            foreach (var peer in arrived)
+            {
+                RaiseNotice(NoticeKind.Joined, $"{peer.Name} joined ({Endpoint(peer)})", peer.Name);
+            }
+
+            RaisePresence(arrived, [], [], quiet: false);
         }
 
         await _broadcasts.OnWelcomeAsync(welcome, session, since, cancellationToken).ConfigureAwait(false);
-        _changed.Notify();
+        RaiseState();
     }
 
     private ValueTask OnFrameAsync(Frame frame)
@@ -37,18 +70,7 @@ public sealed partial class PeerAgent
         switch (frame)
         {
             case Joined { Peer: var peer } when !string.Equals(peer.Name, Name, StringComparison.OrdinalIgnoreCase):
-                var previous = _directory.Upsert(peer);
-                if (previous is null)
-                {
-                    _notices.Raise(NoticeKind.Joined, $"{peer.Name} joined ({Endpoint(peer)})", peer.Name);
-                    AddSystemLine($"{peer.Name} joined.");
-                }
-                else
-                {
-                    _notices.Raise(NoticeKind.Info, $"{peer.Name} is now at {Endpoint(peer)}", peer.Name);
-                }
-
-                _changed.Notify();
+                OnJoined(peer);
                 break;
 
             case Left left:
@@ -60,9 +82,11 @@ public sealed partial class PeerAgent
                         LeftReasons.Error => " (connection lost)",
                         _ => "",
                     };
-                    _notices.Raise(NoticeKind.Left, $"{gone.Name} left{why}", gone.Name);
-                    AddSystemLine($"{gone.Name} left{why}.");
-                    _changed.Notify();
+                    RaiseNotice(NoticeKind.Left, $"{gone.Name} left{why}", gone.Name);
+                    _messaging.Delivery.AddSystemLine(gone.Name, $"{gone.Name} left{why}.");
+                    _messaging.Delivery.PeerLeft(gone);
+                    _bursts.Add(joined: false, [gone.Name], _time.GetUtcNow(), left.Reason);
+                    Raise(new PresenceChanged([], [gone], [], Quiet: false, left.Reason));
                 }
 
                 break;
@@ -75,13 +99,55 @@ public sealed partial class PeerAgent
                 if (!_broadcasts.OnError(error))
                 {
                     LogServerError(TextRules.ForLog(error.Code), TextRules.ForLog(error.Message));
-                    _notices.Raise(NoticeKind.Error, $"The server says: {error.Message}");
+                    RaiseNotice(NoticeKind.Error, $"The server says: {error.Message}");
                 }
 
                 break;
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    private void OnJoined(PeerInfo peer)
+    {
+        if (_directory.Upsert(peer) is not null)
+        {
+            RaiseNotice(NoticeKind.Info, $"{peer.Name} is now at {Endpoint(peer)}", peer.Name);
+            RaisePresence([], [], [peer], quiet: true);
+            return;
+        }
+
+        bool returning;
+        lock (_gate)
+        {
+            returning = _droppedByResync.Remove(peer.Name, out var droppedAt) && _time.GetUtcNow() - droppedAt <= Options.RejoinGrace;
+        }
+
+        _messaging.SendQueued(peer);
+        if (returning)
+        {
+            RaisePresence([peer], [], [], quiet: true);
+            return;
+        }
+
+        RaiseNotice(NoticeKind.Joined, $"{peer.Name} joined ({Endpoint(peer)})", peer.Name);
+        _messaging.Delivery.AddSystemLine(peer.Name, $"{peer.Name} is back.");
+        RaisePresence([peer], [], [], quiet: false);
+    }
+
+    private void RaisePresence(IReadOnlyList<PeerInfo> joined, IReadOnlyList<PeerInfo> left, IReadOnlyList<PeerInfo> moved, bool quiet)
+    {
+        if (joined.Count + left.Count + moved.Count > 0)
+        {
+            if (!quiet)
+            {
+                var now = _time.GetUtcNow();
+                _bursts.Add(joined: true, [.. joined.Select(p => p.Name)], now, null);
+                _bursts.Add(joined: false, [.. left.Select(p => p.Name)], now, null);
+            }
+
+            Raise(new PresenceChanged(joined, left, moved, quiet));
+        }
     }
 
     private void OnStateChanged(RendezvousState state, string? detail)
@@ -98,16 +164,15 @@ public sealed partial class PeerAgent
             switch (state)
             {
                 case RendezvousState.Reconnecting when previous == RendezvousState.Online:
-                    _notices.Raise(NoticeKind.Error, $"{detail ?? "Lost the rendezvous server."} Reconnecting…");
+                    RaiseNotice(NoticeKind.Error, $"{detail ?? "Lost the rendezvous server."} Reconnecting…");
                     break;
                 case RendezvousState.Online when previous == RendezvousState.Reconnecting:
-                    _notices.Raise(NoticeKind.Info, "Back online.");
+                    RaiseNotice(NoticeKind.Info, "Back online.");
                     break;
                 case RendezvousState.Closed when previous != RendezvousState.Connecting:
-                    _notices.Raise(NoticeKind.Error, $"Disconnected from the rendezvous server. {detail}".TrimEnd());
+                    RaiseNotice(NoticeKind.Error, $"Disconnected from the rendezvous server. {detail}".TrimEnd());
                     break;
             }
-
         }
 
         if (previous != state && state == RendezvousState.Closed)
@@ -115,11 +180,8 @@ public sealed partial class PeerAgent
             _broadcasts.FailAll(detail ?? "Not connected to the rendezvous server.");
         }
 
-        _changed.Notify();
+        RaiseState();
     }
-
-    private void AddSystemLine(string text) =>
-        Broadcast.Add(new ChatMessage(_ids.NextSystem(), "", text, _time.GetUtcNow(), IsOwn: false, DeliveryState.None, ChatMessageKind.System));
 
     private static string Endpoint(PeerInfo peer) => Transport.TcpDialer.Describe(peer.Host, peer.Port);
 

@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using WebPeerBridge.Peer.Changes;
 using WebPeerBridge.Peer.Commands;
 using WebPeerBridge.Peer.Conversations;
 using WebPeerBridge.Peer.Identity;
 using WebPeerBridge.Peer.Links;
-using WebPeerBridge.Peer.Notices;
+using WebPeerBridge.Peer.Mentions;
 using WebPeerBridge.Peer.Presence;
 using WebPeerBridge.Peer.Rendezvous;
 using WebPeerBridge.Peer.Transport;
@@ -17,7 +18,8 @@ namespace WebPeerBridge.Peer;
 
 /// <summary>
 /// One participant of the network: a rendezvous link that reconnects by itself, a peer listener, direct links, and
-/// the conversations a UI renders. Thread-safe. Subscribers are called on the agent's threads.
+/// the conversations a UI renders. Thread-safe. Subscribers hear typed changes (<see cref="AgentChange"/>) in order, on
+/// the agent's dispatch loop (one per agent), never on a socket's read loop.
 /// </summary>
 /// <remarks>
 /// The agent composes its parts and routes between them: <see cref="RendezvousLink"/> (server connection and reconnect),
@@ -33,8 +35,9 @@ public sealed partial class PeerAgent : IAsyncDisposable
     private readonly MessageIds _ids = new();
     private readonly ConversationStore _conversations;
     private readonly PeerDirectory _directory = new();
-    private readonly NoticeHub _notices = new();
-    private readonly ChangeNotifier _changed = new();
+    private readonly ChangeFeed _feed;
+    private readonly MentionList _mentions;
+    private readonly PresenceBursts _bursts;
     private readonly RendezvousLink _rendezvous;
     private readonly BroadcastStream _broadcasts;
     private readonly DirectMessaging _messaging;
@@ -57,11 +60,14 @@ public sealed partial class PeerAgent : IAsyncDisposable
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<PeerAgent>();
         _time = timeProvider ?? TimeProvider.System;
-        _conversations = new ConversationStore(options.HistoryCapPerConversation, options.MaxDirectConversations);
+        _feed = new ChangeFeed(options.ChangeQueueCapacity, _loggerFactory);
+        _mentions = new MentionList(options.MentionListCapacity);
+        _bursts = new PresenceBursts(options.PresenceBurstCapacity, options.PresenceBurstWindow);
+        _conversations = new ConversationStore(options.HistoryCapPerConversation, options.MaxDirectConversations, options.Name, OnConversationChange);
         _rendezvous = new RendezvousLink(options, options.PublishKey ? Identity.Key : null, new RendezvousEvents(this),
             new ExponentialBackoffPolicy(options.ReconnectMinDelay, options.ReconnectMaxDelay), _time, _loggerFactory.CreateLogger<RendezvousLink>());
         _broadcasts = new BroadcastStream(_conversations.Broadcast, options.Name, _ids, _rendezvous, _time);
-        _messaging = new DirectMessaging(options, Identity, _conversations, _directory, _ids, _notices, _changed, _time, _loggerFactory);
+        _messaging = new DirectMessaging(options, Identity, _conversations, _directory, _ids, Raise, _time, _loggerFactory);
         _commands = new CommandExecutor(this);
         if (options.Restore is { } snapshot)
         {
@@ -134,7 +140,7 @@ public sealed partial class PeerAgent : IAsyncDisposable
         {
             var conversation = saved.Key == Conversation.BroadcastKey ? _conversations.Broadcast : _conversations.Open(saved.Key, out _);
             // What was on its way when the process stopped did not arrive as far as this agent knows: the user may resend it.
-            var lines = saved.Messages.Select(m => m.IsOwn && m.State is DeliveryState.Sending or DeliveryState.Sent
+            var lines = saved.Messages.Select(m => m.IsOwn && m.State is DeliveryState.Sending or DeliveryState.Sent or DeliveryState.Queued
                 ? m with { State = DeliveryState.Failed, Error = "The bridge restarted before this was confirmed; send it again." }
                 : m);
             conversation.Restore(lines, saved.Unread);
@@ -167,14 +173,11 @@ public sealed partial class PeerAgent : IAsyncDisposable
             throw new ArgumentException(check.Message, nameof(peerName));
         }
 
-        var conversation = _conversations.Open(_directory.Find(peerName)?.Name ?? peerName, out var created);
-        if (created)
-        {
-            _changed.Notify();
-        }
-
-        return conversation;
+        return _conversations.Open(_directory.Find(peerName)?.Name ?? peerName, out _);
     }
+
+    /// <summary>Whether a message to <paramref name="peerName"/>, who is offline, would wait for it (see <see cref="PeerAgentOptions.MaxQueuedDirectPerPeer"/>).</summary>
+    public bool QueuesFor(string peerName) => _messaging.Delivery.Queues(peerName);
 
     /// <summary>The state of the direct link with <paramref name="peerName"/>.</summary>
     public DirectLinkState GetLinkState(string peerName) => _messaging.GetState(peerName);
@@ -185,11 +188,37 @@ public sealed partial class PeerAgent : IAsyncDisposable
     /// </summary>
     public bool IsUnverified(string peerName) => _messaging.IsUnverified(peerName);
 
-    /// <summary>Calls <paramref name="onChanged"/> when state, peers, links or the list of conversations change.</summary>
-    public IDisposable Subscribe(Action onChanged) => _changed.Subscribe(onChanged);
+    /// <summary>
+    /// Calls <paramref name="onChange"/> with every change until the returned handle is disposed: lines added or
+    /// updated, conversations read or opened, presence, links, state, notices, mentions, and lines that ask for the
+    /// person's attention (<see cref="AttentionRaised"/>). Calls come one at a time, in order, off the sockets' loops;
+    /// a callback that throws is logged. Read the state after subscribing: a change may then repeat what was read.
+    /// </summary>
+    public IDisposable Subscribe(Action<AgentChange> onChange) => _feed.Subscribe(onChange);
 
-    /// <summary>Calls <paramref name="onNotice"/> for joins, leaves, links opened or closed, and errors.</summary>
-    public IDisposable SubscribeNotices(Action<AgentNotice> onNotice) => _notices.Subscribe(onNotice);
+    /// <summary>The latest joins and leaves worth a quiet line, condensed, oldest first (none stored per join).</summary>
+    public IReadOnlyList<PresenceBurst> PresenceBursts => _bursts.Items;
+
+    /// <summary>The latest lines that mentioned the person, newest first.</summary>
+    public IReadOnlyList<Mention> Mentions => _mentions.Items;
+
+    /// <summary>Takes one line off the mentions list.</summary>
+    public void DismissMention(string conversationKey, string messageId)
+    {
+        if (_mentions.Dismiss(conversationKey, messageId))
+        {
+            Raise(new MentionsChanged());
+        }
+    }
+
+    /// <summary>Empties the mentions list.</summary>
+    public void DismissAllMentions()
+    {
+        if (_mentions.DismissAll())
+        {
+            Raise(new MentionsChanged());
+        }
+    }
 
     /// <summary>Binds the peer listener and registers; completes at the first welcome or when joining fails.</summary>
     public async Task<JoinResult> StartAsync(CancellationToken cancellationToken)
@@ -221,14 +250,14 @@ public sealed partial class PeerAgent : IAsyncDisposable
         Volatile.Write(ref _listener, listener);
         listener.Start(_messaging.Tls, _messaging.AcceptAsync, _messaging.AcceptSeedAsync);
         LogStarting(Name, listener.Port, TcpDialer.Describe(Options.RendezvousHost, Options.RendezvousPort));
-        _changed.Notify();
+        RaiseState();
 
         var result = await _rendezvous.StartAsync(listener.Port, cancellationToken).ConfigureAwait(false);
         if (!result.Success)
         {
             Volatile.Write(ref _listener, null);
             await listener.DisposeAsync().ConfigureAwait(false);
-            _changed.Notify();
+            RaiseState();
         }
 
         return result;
@@ -322,6 +351,7 @@ public sealed partial class PeerAgent : IAsyncDisposable
         await _messaging.DisposeAsync().ConfigureAwait(false);
         await _rendezvous.DisposeAsync().ConfigureAwait(false);
         _broadcasts.Dispose();
+        await _feed.DisposeAsync().ConfigureAwait(false);
         if (_ownsIdentity)
         {
             Identity.Dispose();
@@ -342,7 +372,8 @@ public sealed partial class PeerAgent : IAsyncDisposable
         }
 
         _broadcasts.FailAll("You left before the server relayed it.");
-        _changed.Notify();
+        _messaging.Delivery.FailQueued("You left before they were back.");
+        RaiseState();
     }
 
     private string? NotJoined()
@@ -362,7 +393,7 @@ public sealed partial class PeerAgent : IAsyncDisposable
     {
         Volatile.Write(ref _startError, message);
         LogStartFailed(Name, TextRules.ForLog(code), TextRules.ForLog(message));
-        _changed.Notify();
+        RaiseState();
         return new JoinResult(false, code, message);
     }
 
@@ -388,6 +419,23 @@ public sealed partial class PeerAgent : IAsyncDisposable
         if (problems.Count > 0)
         {
             throw new OptionsValidationException(nameof(PeerAgentOptions), typeof(PeerAgentOptions), problems);
+        }
+    }
+
+    private void Raise(AgentChange change) => _feed.Raise(change);
+
+    private void RaiseState() => Raise(new AgentStateChanged(State, StateDetail));
+
+    private void RaiseNotice(NoticeKind kind, string text, string? peerName = null) => Raise(new NoticeRaised(new AgentNotice(kind, text, peerName)));
+
+    // What a conversation raises goes out as it is; a line that mentions the person also joins the mentions list.
+    private void OnConversationChange(AgentChange change)
+    {
+        Raise(change);
+        if (change is AttentionRaised { Line: { MentionsYou: true } line } attention)
+        {
+            _mentions.Add(new Mention(attention.Conversation.Key, line.Id, line.From, line.Text, line.At));
+            Raise(new MentionsChanged());
         }
     }
 }

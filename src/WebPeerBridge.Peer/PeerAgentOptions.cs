@@ -45,6 +45,36 @@ public sealed class PeerAgentOptions
     [Range(10, 1_000_000)]
     public int HistoryCapPerConversation { get; set; } = 1000;
 
+    /// <summary>Changes waiting for the agent's subscribers (a UI); past it they are told to read the state afresh.</summary>
+    [Range(16, 1_000_000)]
+    public int ChangeQueueCapacity { get; set; } = 4096;
+
+    /// <summary>
+    /// Direct messages that may wait for one peer that went offline, until it is back with the key it left with; 0:
+    /// none wait, and sending to an offline peer is refused.
+    /// </summary>
+    [Range(0, 10_000)]
+    public int MaxQueuedDirectPerPeer { get; set; } = 50;
+
+    /// <summary>Mentions kept in the mentions list; the oldest goes first.</summary>
+    [Range(1, 10_000)]
+    public int MentionListCapacity { get; set; } = 100;
+
+    /// <summary>Bursts of joins and leaves kept for the quiet lines of the broadcast stream; the oldest goes first.</summary>
+    [Range(1, 1000)]
+    public int PresenceBurstCapacity { get; set; } = 50;
+
+    /// <summary>Joins (or leaves) this close after the first of a burst are shown on its line ("ana, bo and 3 others joined").</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan PresenceBurstWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// After a reconnect, how long a peer the new welcome no longer listed may come back without a "joined" (a
+    /// restarted server lists peers as they reconnect).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan RejoinGrace { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>The agent pings after this long without sending.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
     public TimeSpan PingInterval { get; set; } = ProtocolLimits.PingInterval;

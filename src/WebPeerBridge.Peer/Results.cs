@@ -23,8 +23,8 @@ public static class JoinErrors
 /// </summary>
 public sealed record SendResult(SendOutcome Outcome, string? MessageId = null, string? Error = null)
 {
-    /// <summary>The message went out (or waits for the server, for a broadcast).</summary>
-    public bool Accepted => Outcome == SendOutcome.Sent;
+    /// <summary>The message went out (or waits for the server, for a broadcast; or for the peer to be back, when queued).</summary>
+    public bool Accepted => Outcome is SendOutcome.Sent or SendOutcome.Queued;
 }
 
 /// <summary>What became of a message to send.</summary>
@@ -32,6 +32,9 @@ public enum SendOutcome
 {
     /// <summary>It went out; its delivery state follows.</summary>
     Sent,
+
+    /// <summary>The peer is offline: the message waits in the agent and goes out when the peer is back with its key.</summary>
+    Queued,
 
     /// <summary>The text (or the request) is not valid: nothing was sent.</summary>
     Invalid,

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using WebPeerBridge.Cli.Tests.Support;
+using WebPeerBridge.Peer.Changes;
 using WebPeerBridge.Peer.Conversations;
 using WebPeerBridge.Peer.Tests.Support;
 using WebPeerBridge.Protocol;
+using WebPeerBridge.Protocol.Frames;
 
 namespace WebPeerBridge.Cli.Tests;
 
@@ -63,6 +65,14 @@ public sealed class DemoPeerTests : IAsyncLifetime
         await demo.WaitForLineAsync("* demo mode");
         demo.CloseInput();
         await Eventually.HoldsAsync(() => alice.Peers.Any(p => p.Name == "demo"), "alice lists the demo peer", alice);
+        var left = new TaskCompletionSource<PresenceChanged>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var presence = alice.Subscribe(change =>
+        {
+            if (change is PresenceChanged { Left: [{ Name: "demo" }] } leave)
+            {
+                left.TrySetResult(leave);
+            }
+        });
 
         using (var kill = Process.Start("kill", ["-TERM", demo.Id.ToString(CultureInfo.InvariantCulture)]))
         {
@@ -72,7 +82,9 @@ public sealed class DemoPeerTests : IAsyncLifetime
         Assert.Equal(0, await demo.WaitForExitAsync());
         await demo.WaitForLineAsync("* left");
         // A bye, not a lost connection.
-        await Eventually.MessageAsync(() => alice.Broadcast, m => m.Kind == ChatMessageKind.System && m.Text == "demo left.", "alice sees the demo peer leave", alice);
+        var leave = await left.Task.WaitAsync(Timeouts.Await, Ct);
+        Assert.False(leave.Quiet);
+        Assert.Equal(LeftReasons.Bye, leave.Reason);
     }
 
     [Fact]

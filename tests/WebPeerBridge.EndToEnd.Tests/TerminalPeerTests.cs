@@ -38,7 +38,7 @@ public sealed partial class TerminalPeerTests(BrowserFixture fixture) : BrowserT
         // The terminal leaves at the end of its input; the browser sees it go.
         Assert.Equal(0, await carol.CloseInputAndWaitAsync());
         await alice.OpenEveryoneAsync();
-        await Expect(Line(alice.BroadcastLog, "carol left")).ToBeVisibleAsync();
+        await Expect(QuietLine(alice.BroadcastLog, "carol left")).ToBeVisibleAsync();
     });
 
     [Fact]

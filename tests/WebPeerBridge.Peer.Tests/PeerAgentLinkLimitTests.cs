@@ -1,3 +1,4 @@
+using WebPeerBridge.Peer.Changes;
 using Microsoft.Extensions.Time.Testing;
 using WebPeerBridge.Peer.Conversations;
 using WebPeerBridge.Peer.Tests.Support;
@@ -81,12 +82,21 @@ public sealed class PeerAgentLinkLimitTests : IAsyncLifetime
         var sent = await alice.SendDirectAsync("bob", "one message", Ct);
         await Eventually.HoldsAsync(() => Delivered(alice, "bob", sent.MessageId), "the dm is delivered", alice);
 
+        var closed = new TaskCompletionSource<AgentNotice>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var notices = alice.Subscribe(change =>
+        {
+            if (change is NoticeRaised { Notice: { Kind: NoticeKind.LinkClosed } notice })
+            {
+                closed.TrySetResult(notice);
+            }
+        });
+
         time.Advance(TimeSpan.FromMinutes(2));
 
         await Eventually.HoldsAsync(() => bob.GetLinkState("alice") == DirectLinkState.Closed, "the idle link is closed", bob);
-        var closed = await Eventually.MessageAsync(() => alice.FindDirect("bob"), m => m.Kind == ChatMessageKind.System && m.Text.Contains("Idle", StringComparison.Ordinal),
-            "alice sees why", alice);
-        Assert.Contains("opens it again", closed.Text, StringComparison.Ordinal);
+        var why = await closed.Task.WaitAsync(Timeouts.Await, Ct);
+        Assert.Contains("Idle", why.Text, StringComparison.Ordinal);
+        Assert.Contains("opens it again", why.Text, StringComparison.Ordinal);
         var again = await alice.SendDirectAsync("bob", "a new link", Ct);
         await Eventually.HoldsAsync(() => Delivered(alice, "bob", again.MessageId), "the next dm is delivered on a new link", alice);
     }

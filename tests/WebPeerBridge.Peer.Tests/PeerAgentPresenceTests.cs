@@ -1,3 +1,4 @@
+using WebPeerBridge.Peer.Changes;
 using WebPeerBridge.Peer.Tests.Support;
 
 namespace WebPeerBridge.Peer.Tests;
@@ -39,10 +40,10 @@ public sealed class PeerAgentPresenceTests : IAsyncLifetime
         var alice = await _agents.JoinAsync("alice", _server.Port);
         var joined = new TaskCompletionSource<AgentNotice>(TaskCreationOptions.RunContinuationsAsynchronously);
         var left = new TaskCompletionSource<AgentNotice>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var subscription = alice.SubscribeNotices(n => _ = n.Kind switch
+        using var subscription = alice.Subscribe(change => _ = change switch
         {
-            NoticeKind.Joined => joined.TrySetResult(n),
-            NoticeKind.Left => left.TrySetResult(n),
+            NoticeRaised { Notice: { Kind: NoticeKind.Joined } n } => joined.TrySetResult(n),
+            NoticeRaised { Notice: { Kind: NoticeKind.Left } n } => left.TrySetResult(n),
             _ => false,
         });
         var bob = await _agents.JoinAsync("bob", _server.Port);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using WebPeerBridge.Peer.Changes;
 using WebPeerBridge.Peer.Conversations;
 using WebPeerBridge.Peer.Links;
 using WebPeerBridge.Peer.Tests.Support;
@@ -49,25 +50,22 @@ public sealed class PeerAgentSeedLinkTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_accepted_seed_link_says_it_opened_before_its_first_message()
+    public async Task An_accepted_seed_link_is_announced_before_its_first_message_and_adds_no_line()
     {
         var alice = await _agents.JoinAsync("alice", _server.Port);
         var conversation = alice.OpenDirect("zoe"); // as the web app does when its user clicks Message
-        // A slow listener of notices (the web app's run on the circuit): the link's first message must still come after
-        // the line that says the link opened. Bounded: when the message cannot arrive while the notice is raised, it goes on.
-        using var messageArrived = new ManualResetEventSlim();
-        using var watchMessages = conversation.Subscribe(() =>
+        // Subscribers hear the changes in the order they happened: the opening, then the line the link carried.
+        var heard = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var listener = alice.Subscribe(change =>
         {
-            if (conversation.Snapshot().Any(m => m.Kind == ChatMessageKind.Chat))
+            switch (change)
             {
-                messageArrived.Set();
-            }
-        });
-        using var slowListener = alice.SubscribeNotices(notice =>
-        {
-            if (notice.Kind == NoticeKind.LinkOpened)
-            {
-                messageArrived.Wait(TimeSpan.FromMilliseconds(500), Ct);
+                case NoticeRaised { Notice.Kind: NoticeKind.LinkOpened }:
+                    heard.Enqueue("opened");
+                    break;
+                case LinesAdded added when added.Conversation == conversation:
+                    heard.Enqueue("line");
+                    break;
             }
         });
         using var seed = new TcpClient();
@@ -77,11 +75,10 @@ public sealed class PeerAgentSeedLinkTests : IAsyncLifetime
         await seed.GetStream().WriteAsync("to_peer:hello from tkinter"u8.ToArray(), Ct);
 
         await Eventually.MessageAsync(() => alice.FindDirect("zoe"), m => m.Text == "hello from tkinter", "the first message arrives", alice);
-        var lines = conversation.Snapshot();
-        Assert.Equal(2, lines.Count);
-        Assert.Equal(ChatMessageKind.System, lines[0].Kind);
-        Assert.StartsWith("Link opened", lines[0].Text, StringComparison.Ordinal);
-        Assert.Equal("hello from tkinter", lines[1].Text);
+        await Eventually.HoldsAsync(() => heard.Count == 2, "the subscriber heard the opening and the line", alice);
+        Assert.Equal(["opened", "line"], heard.ToArray());
+        // "Link opened" is no line of the conversation: the header shows the link.
+        Assert.Equal(["hello from tkinter"], conversation.Snapshot().Select(m => m.Text));
     }
 
     [Fact]

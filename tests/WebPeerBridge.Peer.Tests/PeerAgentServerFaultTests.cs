@@ -96,6 +96,39 @@ public sealed class PeerAgentServerFaultTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_a_server_restart_known_peers_are_no_news_and_only_a_newcomer_joins()
+    {
+        var alice = await _agents.JoinAsync("alice", _server.Port);
+        await _server.NextAsync("hello");
+        var heard = new System.Collections.Concurrent.ConcurrentQueue<WebPeerBridge.Peer.Changes.PresenceChanged>();
+        using var subscription = alice.Subscribe(change =>
+        {
+            if (change is WebPeerBridge.Peer.Changes.PresenceChanged presence)
+            {
+                heard.Enqueue(presence);
+            }
+        });
+        await _server.SendAsync(Joined("dave"));
+        await Eventually.HoldsAsync(() => heard.Count == 1, "dave joined", alice);
+
+        // The server restarts: its welcome lists carol again but not yet dave, who reconnects a moment later.
+        _server.DropCurrent();
+        await _server.NextAsync("hello");
+        await Eventually.HoldsAsync(() => alice.Peers.Count == 1, "the re-welcome lists carol only", alice);
+        await _server.SendAsync(Joined("dave"));
+        await _server.SendAsync(Joined("erin"));
+
+        await Eventually.HoldsAsync(() => heard.Any(p => p.Joined.Any(j => j.Name == "erin")), "erin joined", alice);
+        var news = heard.Where(p => !p.Quiet).ToList();
+        Assert.Equal(["dave", "erin"], news.SelectMany(p => p.Joined).Select(j => j.Name));
+        Assert.Empty(news.SelectMany(p => p.Left));
+        Assert.Equal(["carol", "dave", "erin"], alice.Peers.Select(p => p.Name));
+    }
+
+    private static string Joined(string name) =>
+        $$$"""{"type":"joined","peer":{"name":"{{{name}}}","host":"127.0.0.1","port":9,"since":"2026-01-01T00:00:00Z"}}""";
+
+    [Fact]
     public async Task Hello_carries_the_advertised_host_and_the_peer_port()
     {
         var alice = await _agents.JoinAsync("alice", _server.Port, o => o.AdvertisedHost = "192.168.1.20");

@@ -205,62 +205,76 @@ function setBoxText(box, text) {
     box.dispatchEvent(new Event("input", { bubbles: true }));
 }
 
-/** Keeps a message log scrolled to the newest line while the reader is at the bottom; offers a jump button otherwise. */
-export function followLog(log, jumpButton) {
+/**
+ * Keeps a message log scrolled to the newest line while the reader is at the bottom, and tells .NET when the reader
+ * leaves the bottom or comes back (SetFollowing), so the server counts the lines that arrive meanwhile and offers a
+ * button to jump to them. Lines outside the view are virtualized: the log's size changes then, not its children.
+ */
+export function followLog(log, dotNetRef) {
     if (!log || log.wpbFollow) {
         return;
     }
-    const state = { stuck: true };
+    const state = { stuck: true, reported: true };
     log.wpbFollow = state;
     const atBottom = () => log.scrollHeight - log.scrollTop - log.clientHeight < NEAR_BOTTOM_PX;
     const toEnd = () => {
         log.scrollTop = log.scrollHeight;
     };
-    const setBehind = (behind) => {
-        if (jumpButton) {
-            jumpButton.hidden = !behind;
+    const report = () => {
+        if (dotNetRef && state.reported !== state.stuck) {
+            state.reported = state.stuck;
+            dotNetRef.invokeMethodAsync("SetFollowing", state.stuck).catch(() => { });
         }
     };
+    state.report = report;
 
     log.addEventListener("scroll", () => {
         state.stuck = atBottom();
-        if (state.stuck) {
-            setBehind(false);
-        }
+        report();
     }, { passive: true });
 
-    const observer = new MutationObserver(() => {
+    const keepAtEnd = () => {
         if (state.stuck) {
             toEnd();
-        } else {
-            setBehind(true);
         }
-    });
-    observer.observe(log, { childList: true, subtree: true, characterData: true });
+    };
+    const observer = new MutationObserver(keepAtEnd);
+    // Attributes too: a new line beyond the rendered window only grows the virtualizer's spacer (its style).
+    observer.observe(log, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ["style"] });
     state.observer = observer;
-
-    if (jumpButton) {
-        jumpButton.addEventListener("click", () => {
-            state.stuck = true;
-            toEnd();
-            setBehind(false);
-        });
-    }
+    // The log shrinks when something opens below it (the /help panel): still at the end afterwards.
+    const resized = new ResizeObserver(keepAtEnd);
+    resized.observe(log);
+    state.resized = resized;
 
     // Open at the "New messages" divider when there is one, else at the newest line.
     const divider = log.querySelector(".wpb-new-divider");
     if (divider) {
         divider.scrollIntoView({ block: "center" });
         state.stuck = atBottom();
+        report();
     } else {
         toEnd();
     }
+}
+
+/** Scrolls a log to the line with this message id, if it is rendered, and marks it for a moment. */
+export function scrollToMessage(log, messageId) {
+    const line = log && [...log.querySelectorAll("[data-message-id]")].find((el) => el.dataset.messageId === messageId);
+    if (line) {
+        line.scrollIntoView({ block: "center" });
+        line.classList.add("wpb-line-flash");
+        setTimeout(() => line.classList.remove("wpb-line-flash"), 2000);
+        return true;
+    }
+    return false;
 }
 
 /** Stops following a log that is going away. */
 export function unfollowLog(log) {
     if (log && log.wpbFollow) {
         log.wpbFollow.observer.disconnect();
+        log.wpbFollow.resized.disconnect();
         delete log.wpbFollow;
     }
 }
@@ -301,10 +315,11 @@ export function jumpToLine(inside, messageId, index, count) {
 /** Scrolls a log to its newest line (after the reader sent something). */
 export function scrollLogToEnd(log) {
     if (log) {
+        log.scrollTop = log.scrollHeight;
         if (log.wpbFollow) {
             log.wpbFollow.stuck = true;
+            log.wpbFollow.report();
         }
-        log.scrollTop = log.scrollHeight;
     }
 }
 

@@ -149,7 +149,13 @@ internal sealed class AgentsRunner(AgentsOptions options, TextWriter progress)
             }
         }
 
-        using var subscription = conversation.Subscribe(Check);
+        using var subscription = from.Subscribe(change =>
+        {
+            if (change is WebPeerBridge.Peer.Changes.LineUpdated { Conversation: var changed } && changed == conversation)
+            {
+                Check();
+            }
+        });
         var started = Stopwatch.GetTimestamp();
         var sent = await from.SendDirectAsync(to.Name, text, ct).ConfigureAwait(false);
         if (!sent.Accepted || sent.MessageId is null)

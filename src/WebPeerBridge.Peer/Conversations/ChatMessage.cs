@@ -12,6 +12,7 @@ namespace WebPeerBridge.Peer.Conversations;
 /// <param name="Kind">Chat line or system line.</param>
 /// <param name="Seq">Broadcast sequence number, for broadcasts relayed by the server.</param>
 /// <param name="Error">Why it failed, when <see cref="State"/> is <see cref="DeliveryState.Failed"/>.</param>
+/// <param name="MentionsYou">A received line that mentions the person's name (set by the conversation that holds it).</param>
 public sealed record ChatMessage(
     string Id,
     string From,
@@ -21,4 +22,5 @@ public sealed record ChatMessage(
     DeliveryState State,
     ChatMessageKind Kind = ChatMessageKind.Chat,
     long? Seq = null,
-    string? Error = null);
+    string? Error = null,
+    bool MentionsYou = false);

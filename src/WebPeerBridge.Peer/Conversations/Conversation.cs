@@ -1,27 +1,34 @@
+using WebPeerBridge.Peer.Changes;
+using WebPeerBridge.Peer.Mentions;
+
 namespace WebPeerBridge.Peer.Conversations;
 
 /// <summary>
-/// A conversation's bounded history with an unread count. Thread-safe: the agent's loops add and update lines, a UI
-/// reads <see cref="Snapshot"/> and subscribes to changes. Subscribers are called on the thread that made the change,
-/// so a UI marshals to its own (Blazor: <c>InvokeAsync</c>).
+/// A conversation's bounded history with its unread and highlight counts. Thread-safe: the agent's loops add and
+/// update lines, a UI reads <see cref="Snapshot"/> and hears every change through the agent's subscription
+/// (<see cref="PeerAgent.Subscribe"/>): <see cref="LinesAdded"/>, <see cref="LineUpdated"/>, <see cref="ConversationRead"/>.
+/// Reading is the person's act: a UI calls <see cref="MarkRead"/> or holds <see cref="BeginReading"/> while they look.
 /// </summary>
 public sealed class Conversation
 {
     private readonly Lock _gate = new();
     private readonly LinkedList<ChatMessage> _messages = new();
     private readonly Dictionary<string, LinkedListNode<ChatMessage>> _byId = new(StringComparer.Ordinal);
-    private readonly int _capacity;
-    private readonly ChangeNotifier _changed = new();
+    private readonly string _ownName;
+    private readonly Action<AgentChange> _raise;
     private ChatMessage[]? _snapshot;
     private int _unread;
-    private long _version;
+    private int _highlights;
+    private int _readers;
 
-    public Conversation(string key, ConversationKind kind, int capacity)
+    internal Conversation(string key, ConversationKind kind, int capacity, string ownName, Action<AgentChange> raise)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Key = key;
         Kind = kind;
-        _capacity = capacity;
+        Capacity = capacity;
+        _ownName = ownName;
+        _raise = raise;
     }
 
     /// <summary>The broadcast key (<see cref="BroadcastKey"/>) or the peer's name.</summary>
@@ -31,6 +38,9 @@ public sealed class Conversation
     public const string BroadcastKey = "#broadcast";
 
     public ConversationKind Kind { get; }
+
+    /// <summary>How many lines are held; the oldest goes when a line comes past it.</summary>
+    public int Capacity { get; }
 
     /// <summary>Received chat lines not yet read.</summary>
     public int Unread
@@ -44,8 +54,17 @@ public sealed class Conversation
         }
     }
 
-    /// <summary>Grows with every change; a UI may compare it to skip renders.</summary>
-    public long Version => Interlocked.Read(ref _version);
+    /// <summary>Unread lines meant for the person: every received line of a direct conversation, mentions elsewhere.</summary>
+    public int Highlights
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _highlights;
+            }
+        }
+    }
 
     /// <summary>The newest line, if any.</summary>
     public ChatMessage? Last
@@ -68,16 +87,16 @@ public sealed class Conversation
         }
     }
 
-    /// <summary>Calls <paramref name="onChanged"/> after every change, until the returned handle is disposed.</summary>
-    public IDisposable Subscribe(Action onChanged) => _changed.Subscribe(onChanged);
-
     /// <summary>Adds a line, or replaces the line with the same id. Received chat lines count as unread.</summary>
-    public void Add(ChatMessage message) => Add(message, replace: true);
+    public void Add(ChatMessage message) => Add(message, replace: true, news: true);
 
     /// <summary>Adds a line unless one with the same id is held (a repeated dm must not change what was shown); false then.</summary>
-    public bool TryAddNew(ChatMessage message) => Add(message, replace: false);
+    public bool TryAddNew(ChatMessage message) => Add(message, replace: false, news: true);
 
-    private bool Add(ChatMessage message, bool replace)
+    /// <summary>Like <see cref="TryAddNew"/> for history that is context, not news: it asks for nobody's attention.</summary>
+    internal bool TryAddContext(ChatMessage message) => Add(message, replace: false, news: false);
+
+    private bool Add(ChatMessage message, bool replace, bool news)
     {
         lock (_gate)
         {
@@ -88,27 +107,48 @@ public sealed class Conversation
                     return false;
                 }
 
+                var previous = existing.Value;
                 existing.Value = message;
+                _snapshot = null;
+                _raise(new LineUpdated(this, message, previous));
+                return true;
             }
-            else
+
+            var received = !message.IsOwn && message.Kind == ChatMessageKind.Chat;
+            if (received && !message.MentionsYou && MentionRules.Mentions(message.Text, _ownName))
             {
-                _byId[message.Id] = _messages.AddLast(message);
-                if (_messages.Count > _capacity)
-                {
-                    _byId.Remove(_messages.First!.Value.Id);
-                    _messages.RemoveFirst();
-                }
+                message = message with { MentionsYou = true };
+            }
 
-                if (!message.IsOwn && message.Kind == ChatMessageKind.Chat)
+            _byId[message.Id] = _messages.AddLast(message);
+            if (_messages.Count > Capacity)
+            {
+                _byId.Remove(_messages.First!.Value.Id);
+                _messages.RemoveFirst();
+            }
+
+            var attention = !received ? (AttentionKind?)null
+                : Kind == ConversationKind.Direct ? AttentionKind.DirectMessage
+                : message.MentionsYou ? AttentionKind.Mention
+                : null;
+            if (received && _readers == 0)
+            {
+                _unread++;
+                if (attention is not null)
                 {
-                    _unread++;
+                    _highlights++;
                 }
             }
 
-            Touch();
+            _snapshot = null;
+            // Raised under the lock: subscribers hear the lines of a conversation in the order it holds them.
+            _raise(new LinesAdded(this, [message]));
+            if (news && attention is { } kind)
+            {
+                _raise(new AttentionRaised(this, message, kind));
+            }
         }
 
-        _changed.Notify();
         return true;
     }
 
@@ -147,17 +187,21 @@ public sealed class Conversation
                 return false;
             }
 
-            node.Value = change(node.Value);
-            Touch();
+            var previous = node.Value;
+            node.Value = change(previous);
+            if (!ReferenceEquals(previous, node.Value))
+            {
+                _snapshot = null;
+                _raise(new LineUpdated(this, node.Value, previous));
+            }
         }
 
-        _changed.Notify();
         return true;
     }
 
     /// <summary>
     /// Puts back the lines of a snapshot (a bridge restart), oldest first, with <paramref name="unread"/> of them unread;
-    /// lines held already stay.
+    /// lines held already stay. Called before anyone subscribes.
     /// </summary>
     internal void Restore(IEnumerable<ChatMessage> messages, int unread)
     {
@@ -171,7 +215,7 @@ public sealed class Conversation
                 }
 
                 _byId[message.Id] = _messages.AddLast(message);
-                if (_messages.Count > _capacity)
+                if (_messages.Count > Capacity)
                 {
                     _byId.Remove(_messages.First!.Value.Id);
                     _messages.RemoveFirst();
@@ -179,32 +223,62 @@ public sealed class Conversation
             }
 
             _unread = Math.Max(0, unread);
-            Touch();
+            // The highlights among the unread: the newest received lines that were meant for the person.
+            _highlights = _messages.Reverse().Where(m => !m.IsOwn && m.Kind == ChatMessageKind.Chat).Take(_unread)
+                .Count(m => Kind == ConversationKind.Direct || m.MentionsYou);
+            _snapshot = null;
         }
-
-        _changed.Notify();
     }
 
-    /// <summary>The user has seen everything.</summary>
+    /// <summary>The person has seen everything.</summary>
     public void MarkRead()
     {
         lock (_gate)
         {
-            if (_unread == 0)
+            if (_unread == 0 && _highlights == 0)
             {
                 return;
             }
 
             _unread = 0;
-            Touch();
+            _highlights = 0;
+            _raise(new ConversationRead(this));
         }
-
-        _changed.Notify();
     }
 
-    private void Touch()
+    /// <summary>
+    /// The person is looking at this conversation (a shown page): it is read now, and lines that arrive until the handle
+    /// is disposed count as read. Handles nest (two tabs on one conversation).
+    /// </summary>
+    public IDisposable BeginReading()
     {
-        _snapshot = null;
-        Interlocked.Increment(ref _version);
+        lock (_gate)
+        {
+            _readers++;
+        }
+
+        MarkRead();
+        return new Reading(this);
+    }
+
+    private void EndReading()
+    {
+        lock (_gate)
+        {
+            _readers--;
+        }
+    }
+
+    private sealed class Reading(Conversation owner) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                owner.EndReading();
+            }
+        }
     }
 }

@@ -1,12 +1,15 @@
+using WebPeerBridge.Peer.Changes;
+
 namespace WebPeerBridge.Peer.Conversations;
 
 /// <summary>
-/// The broadcast stream and one direct conversation per peer (names compared ignoring case), in start order. At most
+/// The broadcast stream and one direct conversation per peer (names compared ignoring case), in start order. Their
+/// changes, and the start of a new one (<see cref="ConversationOpened"/>), go to <paramref name="raise"/>. At most
 /// <c>maxDirects</c> direct conversations are kept: opening one more forgets an empty one if there is one, else the one
 /// used longest ago (opening, sending and receiving use it), so peers that connect in a loop cannot make the agent hold
 /// more (DESIGN.md, "A hostile host on the LAN harms only itself").
 /// </summary>
-internal sealed class ConversationStore(int capacity, int maxDirects)
+internal sealed class ConversationStore(int capacity, int maxDirects, string ownName, Action<AgentChange> raise)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, LinkedListNode<Conversation>> _byName = new(StringComparer.OrdinalIgnoreCase);
@@ -15,7 +18,7 @@ internal sealed class ConversationStore(int capacity, int maxDirects)
     private readonly LinkedList<Conversation> _byUse = new();
     private Conversation[] _directs = [];
 
-    public Conversation Broadcast { get; } = new(Conversation.BroadcastKey, ConversationKind.Broadcast, capacity);
+    public Conversation Broadcast { get; } = new(Conversation.BroadcastKey, ConversationKind.Broadcast, capacity, ownName, raise);
 
     public IReadOnlyList<Conversation> Directs => Volatile.Read(ref _directs);
 
@@ -48,10 +51,11 @@ internal sealed class ConversationStore(int capacity, int maxDirects)
                 ForgetOne();
             }
 
-            var conversation = new Conversation(peerName, ConversationKind.Direct, capacity);
+            var conversation = new Conversation(peerName, ConversationKind.Direct, capacity, ownName, raise);
             _byName[peerName] = _byUse.AddLast(conversation);
             _directs = [.. _directs, conversation];
             created = true;
+            raise(new ConversationOpened(conversation));
             return conversation;
         }
     }
@@ -75,5 +79,6 @@ internal sealed class ConversationStore(int capacity, int maxDirects)
         _byUse.Remove(victim);
         _byName.Remove(victim.Value.Key);
         _directs = [.. _directs.Where(c => !ReferenceEquals(c, victim.Value))];
+        raise(new ConversationForgotten(victim.Value));
     }
 }

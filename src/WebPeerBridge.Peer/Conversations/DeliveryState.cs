@@ -9,6 +9,9 @@ public enum DeliveryState
     /// <summary>Written, no receipt yet.</summary>
     Sending,
 
+    /// <summary>Waiting in the agent for its peer, who is offline, to be back (with the key it left with).</summary>
+    Queued,
+
     /// <summary>Written to a peer that gives no receipts (a seed client).</summary>
     Sent,
 

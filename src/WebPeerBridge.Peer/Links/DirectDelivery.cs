@@ -1,6 +1,7 @@
 using WebPeerBridge.Peer.Conversations;
 using WebPeerBridge.Peer.Presence;
 using WebPeerBridge.Protocol;
+using WebPeerBridge.Protocol.Frames;
 using WebPeerBridge.Protocol.Validation;
 
 namespace WebPeerBridge.Peer.Links;
@@ -18,9 +19,10 @@ internal sealed class DirectDelivery(
     MessageIds ids,
     LinkRegistry registry,
     Func<string, CancellationToken, Task<LinkResult>> connect,
-    ChangeNotifier changed,
     TimeProvider time)
 {
+    private readonly OfflineQueue _offline = new(options.MaxQueuedDirectPerPeer);
+
     /// <summary>Sends <paramref name="text"/> to <paramref name="peerName"/>, dialing when no link is open.</summary>
     public async Task<SendResult> SendAsync(string peerName, string text, CancellationToken cancellationToken)
     {
@@ -38,6 +40,10 @@ internal sealed class DirectDelivery(
         else if (directory.Find(peerName) is { } peer)
         {
             name = peer.Name;
+        }
+        else if (conversations.Find(peerName) is { } offline)
+        {
+            return Queue(offline, normalized);
         }
         else
         {
@@ -65,6 +71,18 @@ internal sealed class DirectDelivery(
         if (message.State != DeliveryState.Failed)
         {
             return new SendResult(SendOutcome.NotFound, messageId, "Only a failed message can be sent again.");
+        }
+
+        if (!registry.TryGetOpen(peerName, out _) && directory.Find(peerName) is null)
+        {
+            // Offline: it waits with the others, or says plainly that it cannot.
+            if (!_offline.TryAdd(conversation.Key, new PendingDm(messageId, message.Text, message.At)))
+            {
+                return new SendResult(SendOutcome.PeerOffline, messageId, CannotWait(conversation.Key));
+            }
+
+            conversation.Update(messageId, m => m with { State = DeliveryState.Queued, Error = null });
+            return new SendResult(SendOutcome.Queued, messageId);
         }
 
         conversation.Update(messageId, m => m with { State = DeliveryState.Sending, Error = null });
@@ -113,6 +131,67 @@ internal sealed class DirectDelivery(
 
     public static string UnknownPeer(string peerName) => $"No peer named '{peerName}' is online. Type /peers to see who is.";
 
+    /// <summary>Whether a message to <paramref name="peerName"/>, offline, would wait for it.</summary>
+    public bool Queues(string peerName) => _offline.Accepts(peerName);
+
+    /// <summary><paramref name="peer"/> left: messages to it may wait, if this agent talked with it.</summary>
+    public void PeerLeft(PeerInfo peer)
+    {
+        if (conversations.Find(peer.Name) is not null)
+        {
+            _offline.Left(peer);
+        }
+    }
+
+    /// <summary><paramref name="peer"/> is back: sends what waited for it, unless it came back with another key.</summary>
+    public async Task SendQueuedAsync(PeerInfo peer)
+    {
+        var (waiting, sameKey) = _offline.Back(peer);
+        if (waiting.Count == 0 || conversations.Find(peer.Name) is not { } conversation)
+        {
+            return;
+        }
+
+        foreach (var message in waiting)
+        {
+            if (!sameKey)
+            {
+                MarkFailed(peer.Name, message.Id, $"{peer.Name} is back, but not with the key it had: not sent, as it may be someone else.");
+                continue;
+            }
+
+            conversation.Update(message.Id, m => m with { State = DeliveryState.Sending });
+            await DeliverAsync(conversation, peer.Name, message.Id, message.Text, message.At, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The agent leaves: what still waits will not go out.</summary>
+    public void FailQueued(string reason)
+    {
+        foreach (var (peerName, message) in _offline.TakeAll())
+        {
+            MarkFailed(peerName, message.Id, reason);
+        }
+    }
+
+    private static string CannotWait(string peerName) =>
+        $"{peerName} is offline; messages can't be sent until {peerName} is back.";
+
+    private SendResult Queue(Conversation conversation, string text)
+    {
+        var id = ids.NextDirect();
+        var at = time.GetUtcNow();
+        if (!_offline.TryAdd(conversation.Key, new PendingDm(id, text, at)))
+        {
+            return new SendResult(SendOutcome.PeerOffline, null, _offline.Accepts(conversation.Key)
+                ? $"{options.MaxQueuedDirectPerPeer} messages already wait for {conversation.Key}; the next can go when {conversation.Key} is back."
+                : CannotWait(conversation.Key));
+        }
+
+        conversation.Add(new ChatMessage(id, options.Name, text, at, IsOwn: true, DeliveryState.Queued));
+        return new SendResult(SendOutcome.Queued, id);
+    }
+
     private async Task<SendResult> DeliverAsync(Conversation conversation, string name, string id, string text, DateTimeOffset at,
         CancellationToken cancellationToken)
     {
@@ -154,19 +233,10 @@ internal sealed class DirectDelivery(
         _ => SendOutcome.LinkClosed,
     };
 
-    private Conversation Open(string peerName)
-    {
-        var conversation = conversations.Open(peerName, out var created);
-        if (created)
-        {
-            changed.Notify();
-        }
-
-        return conversation;
-    }
+    private Conversation Open(string peerName) => conversations.Open(peerName, out _);
 
     private void MarkFailed(string peerName, string id, string error) =>
-        conversations.Find(peerName)?.Update(id, m => m.State is DeliveryState.Sending or DeliveryState.Sent
+        conversations.Find(peerName)?.Update(id, m => m.State is DeliveryState.Sending or DeliveryState.Sent or DeliveryState.Queued
             ? m with { State = DeliveryState.Failed, Error = error }
             : m);
 }

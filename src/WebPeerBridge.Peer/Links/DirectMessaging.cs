@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Logging;
+using WebPeerBridge.Peer.Changes;
 using WebPeerBridge.Peer.Conversations;
 using WebPeerBridge.Peer.Identity;
-using WebPeerBridge.Peer.Notices;
 using WebPeerBridge.Peer.Presence;
 using WebPeerBridge.Peer.Transport;
 using WebPeerBridge.Protocol;
@@ -31,8 +31,7 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
     private readonly PeerAgentOptions _options;
     private readonly PeerDirectory _directory;
     private readonly MessageIds _ids;
-    private readonly NoticeHub _notices;
-    private readonly ChangeNotifier _changed;
+    private readonly Action<AgentChange> _raise;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
@@ -48,19 +47,18 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
     private int _disposed;
 
     public DirectMessaging(PeerAgentOptions options, PeerIdentity identity, ConversationStore conversations, PeerDirectory directory,
-        MessageIds ids, NoticeHub notices, ChangeNotifier changed, TimeProvider time, ILoggerFactory loggerFactory)
+        MessageIds ids, Action<AgentChange> raise, TimeProvider time, ILoggerFactory loggerFactory)
     {
         _options = options;
         _directory = directory;
         _ids = ids;
-        _notices = notices;
-        _changed = changed;
+        _raise = raise;
         _time = time;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<DirectMessaging>();
         _tls = new LinkTls(identity, options.MaxPeerFrameBytes, options.HelloTimeout, time);
         _verifier = new LinkVerifier(directory, options, time, loggerFactory.CreateLogger<LinkVerifier>());
-        Delivery = new DirectDelivery(options, conversations, directory, ids, _registry, ConnectToPeerAsync, changed, time);
+        Delivery = new DirectDelivery(options, conversations, directory, ids, _registry, ConnectToPeerAsync, time);
         _logLimitOnce = new OncePerInterval<IPAddress>(options.RefusalLogInterval, time);
         _newLinks = new CountPerInterval<IPAddress>(TimeSpan.FromMinutes(1), time);
         // A link idle for between one and one and a half timeouts is closed.
@@ -147,9 +145,16 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
             return new LinkResult(LinkOutcome.NotJoined, peer.Name, LeftMessage);
         }
 
-        _changed.Notify();
+        _raise(new LinkChanged(peer.Name));
         return await dial.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary><paramref name="peer"/> is back: what waited for it goes out, off the caller's loop.</summary>
+    public void SendQueued(PeerInfo peer) => _ = Track(async () =>
+    {
+        await Delivery.SendQueuedAsync(peer).ConfigureAwait(false);
+        return true;
+    });
 
     /// <summary>Closes the link with <paramref name="peerName"/> with a bye; false when none is open.</summary>
     public async Task<bool> CloseAsync(string peerName)
@@ -294,12 +299,12 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
 
         if (wasOpen)
         {
+            // No line in the conversation: what the person needs there is whether the peer is online ("carol left").
             LogLinkClosed(link.PeerName, reason);
-            Delivery.AddSystemLine(link.PeerName, $"Link closed: {reason}");
-            _notices.Raise(NoticeKind.LinkClosed, $"Link with {link.PeerName} closed: {reason}", link.PeerName);
+            _raise(new NoticeRaised(new AgentNotice(NoticeKind.LinkClosed, $"Link with {link.PeerName} closed: {reason}", link.PeerName)));
         }
 
-        _changed.Notify();
+        _raise(new LinkChanged(link.PeerName));
     }
 
     /// <summary>Why one more incoming link from <paramref name="address"/> is refused, or null when it is welcome.</summary>
@@ -409,7 +414,7 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
             if (expected is not null)
             {
                 _registry.EndDial(expected.Name);
-                _changed.Notify();
+                _raise(new LinkChanged(expected.Name));
             }
         }
 
@@ -443,16 +448,14 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
 
         if (registration.Opened)
         {
-            // Announced before the link starts reading: an accepted seed link already holds its first message, which
-            // must not come before the line that says the link opened. An incoming link comes from an ephemeral port:
-            // show where the peer listens when it is listed.
+            // Announced before the link starts reading, so the notice comes before the first message it carries. An
+            // incoming link comes from an ephemeral port: show where the peer listens when it is listed.
             var where = _directory.Find(link.PeerName) is { } listed
                 ? TcpDialer.Describe(listed.Host, listed.Port)
                 : link.RemoteEndPoint.ToString();
             var trust = link.IsVerified ? "" : ", unverified";
             LogLinkOpened(link.PeerName, link.RemoteEndPoint.ToString(), link.IsOutgoing, link.IsVerified);
-            _notices.Raise(NoticeKind.LinkOpened, $"Link opened with {link.PeerName} ({where}{trust})", link.PeerName);
-            Delivery.AddSystemLine(link.PeerName, $"Link opened ({where}{trust}).");
+            _raise(new NoticeRaised(new AgentNotice(NoticeKind.LinkOpened, $"Link opened with {link.PeerName} ({where}{trust})", link.PeerName)));
         }
 
         link.Start();
@@ -467,7 +470,7 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
             await loser.CloseAsync("Replaced by the other link of this pair.", sayBye: true).ConfigureAwait(false);
         }
 
-        _changed.Notify();
+        _raise(new LinkChanged(link.PeerName));
     }
 
     /// <summary>Runs <paramref name="work"/> as a task that disposal waits for.</summary>

@@ -138,7 +138,8 @@ internal sealed class BroadcastStream(Conversation conversation, string ownName,
 
         foreach (var said in welcome.History)
         {
-            OnSaid(said);
+            // At the first welcome the history is context: it asks for nobody's attention.
+            OnSaid(said, context: first);
         }
 
         if (first)
@@ -156,7 +157,8 @@ internal sealed class BroadcastStream(Conversation conversation, string ownName,
         await FlushAsync(session, cancellationToken).ConfigureAwait(false);
     }
 
-    public void OnSaid(Said said)
+    /// <summary>A relayed broadcast; <paramref name="context"/>: history from before this agent joined.</summary>
+    public void OnSaid(Said said, bool context = false)
     {
         PendingSay? own = null;
         var reset = false;
@@ -203,15 +205,17 @@ internal sealed class BroadcastStream(Conversation conversation, string ownName,
         var isOwn = string.Equals(said.From, ownName, StringComparison.OrdinalIgnoreCase);
         var line = new ChatMessage(MessageIds.ForSaid(said.Seq), said.From, said.Text, said.At, isOwn,
             isOwn ? DeliveryState.Delivered : DeliveryState.None, ChatMessageKind.Chat, said.Seq);
-        if (conversation.TryAddNew(line) || conversation.TryGet(line.Id, out var shown) && shown.From == said.From && shown.Text == said.Text)
+        if (Add(line, context) || conversation.TryGet(line.Id, out var shown) && shown.From == said.From && shown.Text == said.Text)
         {
             return;
         }
 
         // A seq this conversation already shows for another broadcast: a server that lost its log handed it out again.
         // The shown line stays as it is; this one is shown as well, under an id of its own.
-        conversation.TryAddNew(line with { Id = $"{line.Id}@{said.At.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}" });
+        Add(line with { Id = $"{line.Id}@{said.At.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}" }, context);
     }
+
+    private bool Add(ChatMessage line, bool context) => context ? conversation.TryAddContext(line) : conversation.TryAddNew(line);
 
     /// <summary>An error with the id of a pending broadcast marks it failed; false when the id is not ours.</summary>
     public bool OnError(ErrorFrame error)

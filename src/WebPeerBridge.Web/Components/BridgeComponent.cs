@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Components;
+using WebPeerBridge.Peer;
+using WebPeerBridge.Peer.Changes;
 
 namespace WebPeerBridge.Web.Components;
 
@@ -22,6 +24,23 @@ public abstract class BridgeComponent : ComponentBase, IDisposable
         }
 
         _subscriptions.Add(subscription);
+    }
+
+    /// <summary>
+    /// Renders again after each change of <paramref name="agent"/> that <paramref name="shows"/> says this component
+    /// shows (checked on the agent's dispatch loop, so nothing else is posted to the renderer).
+    /// </summary>
+    protected void RefreshOn(PeerAgent agent, Func<AgentChange, bool> shows)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        ArgumentNullException.ThrowIfNull(shows);
+        Track(agent.Subscribe(change =>
+        {
+            if (shows(change))
+            {
+                Refresh();
+            }
+        }));
     }
 
     /// <summary>Re-renders from any thread: services call back on their own threads.</summary>

@@ -29,7 +29,13 @@ internal sealed class BridgeJs(IJSRuntime js) : IAsyncDisposable
     /// <summary>Has the browser take the composer's text as Enter does (the Send button).</summary>
     public Task SubmitComposerAsync(ElementReference root) => RunAsync("submitComposer", root);
 
-    public Task FollowLogAsync(ElementReference log, ElementReference jumpButton) => RunAsync("followLog", log, jumpButton);
+    /// <summary>Keeps the log at its newest line while the reader is there; tells <paramref name="target"/> (SetFollowing) when that changes.</summary>
+    public Task FollowLogAsync<T>(ElementReference log, DotNetObjectReference<T> target)
+        where T : class => RunAsync("followLog", log, target);
+
+    /// <summary>Scrolls the log to a rendered line; false when it is not rendered (or the browser is gone).</summary>
+    public async Task<bool> ScrollToMessageAsync(ElementReference log, string messageId) =>
+        await CallAsync<bool?>("scrollToMessage", log, messageId) ?? false;
 
     public Task UnfollowLogAsync(ElementReference log) => RunAsync("unfollowLog", log);
 

@@ -71,6 +71,13 @@ internal sealed class BridgeOptions
     /// <summary>A direct link idle this long is closed (the next message opens one again).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan LinkIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>Direct messages that may wait for one peer that went offline, until it is back with its key; 0: none.</summary>
+    [Range(0, 10_000)]
+    public int MaxQueuedDirectPerPeer { get; set; } = 50;
+
+    /// <summary>Lines kept in an agent's mentions list.</summary>
+    [Range(1, 10_000)]
+    public int MentionListCapacity { get; set; } = 100;
 
     /// <summary>How long an agent outlives its last browser tab (reloads and dropped connections come back within it).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]

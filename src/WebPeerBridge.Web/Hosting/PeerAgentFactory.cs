@@ -32,6 +32,8 @@ internal sealed class PeerAgentFactory(IOptions<BridgeOptions> options, ILoggerF
             DirectMessageBurst = bridge.DirectMessageBurst,
             DirectMessagesPerSecond = bridge.DirectMessagesPerSecond,
             LinkIdleTimeout = bridge.LinkIdleTimeout,
+            MaxQueuedDirectPerPeer = bridge.MaxQueuedDirectPerPeer,
+            MentionListCapacity = bridge.MentionListCapacity,
             // A web user's conn: must not make the bridge a port scanner.
             RestrictUnlistedDials = true,
             Restore = restore,

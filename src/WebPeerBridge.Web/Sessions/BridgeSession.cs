@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using WebPeerBridge.Peer;
+using WebPeerBridge.Peer.Changes;
 
 namespace WebPeerBridge.Web.Sessions;
 
@@ -9,7 +10,7 @@ namespace WebPeerBridge.Web.Sessions;
 /// </summary>
 internal sealed class BridgeSession(string id)
 {
-    private readonly ChangeNotifier _changed = new();
+    private readonly Subscribers<BridgeSession> _changed = new();
     private volatile PeerAgent? _agent;
     private volatile bool _joining;
 
@@ -46,7 +47,7 @@ internal sealed class BridgeSession(string id)
     internal System.Net.IPAddress? AgentAddress { get; set; }
 
     /// <summary>Calls <paramref name="onChanged"/> when the session joins or leaves.</summary>
-    public IDisposable Subscribe(Action onChanged) => _changed.Subscribe(onChanged);
+    public IDisposable Subscribe(Action onChanged) => _changed.Subscribe(_ => onChanged());
 
     /// <summary>The draft of a conversation, or empty.</summary>
     public string GetDraft(string conversationKey) => Drafts.TryGetValue(conversationKey, out var text) ? text : string.Empty;
@@ -67,12 +68,12 @@ internal sealed class BridgeSession(string id)
     internal void SetJoining(bool joining)
     {
         _joining = joining;
-        _changed.Notify();
+        _changed.Notify(this);
     }
 
     internal void SetAgent(PeerAgent? agent)
     {
         _agent = agent;
-        _changed.Notify();
+        _changed.Notify(this);
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using WebPeerBridge.Peer;
+using WebPeerBridge.Peer.Changes;
 
 namespace WebPeerBridge.Web.Sessions;
 
@@ -11,7 +12,7 @@ namespace WebPeerBridge.Web.Sessions;
 internal sealed class CurrentSession(SessionRegistry registry) : IDisposable
 {
     private readonly Lock _gate = new();
-    private readonly ChangeNotifier _changed = new();
+    private readonly Subscribers<CurrentSession> _changed = new();
     private string? _sessionId;
     private IPAddress? _address;
     private CircuitAdmission? _admission;
@@ -77,14 +78,14 @@ internal sealed class CurrentSession(SessionRegistry registry) : IDisposable
             {
                 _sessionSubscription?.Dispose();
                 _session = session;
-                _sessionSubscription = session.Subscribe(_changed.Notify);
+                _sessionSubscription = session.Subscribe(() => _changed.Notify(this));
                 changed = true;
             }
         }
 
         if (changed)
         {
-            _changed.Notify();
+            _changed.Notify(this);
         }
     }
 
@@ -104,7 +105,7 @@ internal sealed class CurrentSession(SessionRegistry registry) : IDisposable
     }
 
     /// <summary>Calls <paramref name="onChanged"/> when the session joins, leaves, or is replaced.</summary>
-    public IDisposable Subscribe(Action onChanged) => _changed.Subscribe(onChanged);
+    public IDisposable Subscribe(Action onChanged) => _changed.Subscribe(_ => onChanged());
 
     public Task<JoinOutcome> JoinAsync(string name, CancellationToken cancellationToken) =>
         registry.JoinAsync(Session, name, _address, cancellationToken);

@@ -36,6 +36,9 @@ public sealed partial class BrowserUser
     /// <summary>The line of <paramref name="log"/> that holds <paramref name="text"/>.</summary>
     public static ILocator Line(ILocator log, string text) => log.Locator("[data-message-id]").Filter(new() { HasText = text });
 
+    /// <summary>The quiet line of joins or leaves in <paramref name="log"/> that contains <paramref name="text"/>.</summary>
+    public static ILocator QuietLine(ILocator log, string text) => log.Locator("[data-quiet-line]").Filter(new() { HasText = text });
+
     public static ILocator Delivered(ILocator line) => line.GetByRole(AriaRole.Img, new() { Name = "Delivered", Exact = true });
 
     /// <summary>Opens <paramref name="path"/> and waits until the page is live (the circuit runs), so that typing counts.</summary>

@@ -52,54 +52,11 @@ public static class Eventually
         return found!;
     }
 
-    /// <summary>Subscribes to an agent and to each of its conversations, also those that start later.</summary>
-    private sealed class AgentWatcher : IDisposable
+    /// <summary>Checks after every change of the agent: one subscription carries them all, new conversations' too.</summary>
+    private sealed class AgentWatcher(PeerAgent agent, Action onChange) : IDisposable
     {
-        private readonly Lock _gate = new();
-        private readonly List<IDisposable> _subscriptions = [];
-        private readonly HashSet<Conversation> _watched = [];
-        private readonly PeerAgent _agent;
-        private readonly Action _onChange;
+        private readonly IDisposable _subscription = agent.Subscribe(_ => onChange());
 
-        public AgentWatcher(PeerAgent agent, Action onChange)
-        {
-            _agent = agent;
-            _onChange = onChange;
-            lock (_gate)
-            {
-                _subscriptions.Add(agent.Subscribe(OnAgentChanged));
-            }
-
-            OnAgentChanged();
-        }
-
-        public void Dispose()
-        {
-            lock (_gate)
-            {
-                foreach (var subscription in _subscriptions)
-                {
-                    subscription.Dispose();
-                }
-
-                _subscriptions.Clear();
-            }
-        }
-
-        private void OnAgentChanged()
-        {
-            lock (_gate)
-            {
-                foreach (var conversation in _agent.DirectConversations.Prepend(_agent.Broadcast))
-                {
-                    if (_watched.Add(conversation))
-                    {
-                        _subscriptions.Add(conversation.Subscribe(_onChange));
-                    }
-                }
-            }
-
-            _onChange();
-        }
+        public void Dispose() => _subscription.Dispose();
     }
 }

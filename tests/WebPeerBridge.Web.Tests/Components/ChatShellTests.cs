@@ -60,7 +60,8 @@ public sealed class ChatShellTests
 
         cut.WaitForAssertion(() =>
         {
-            var badges = cut.FindAll("[aria-label='2 unread']");
+            // Bright: direct messages are meant for you.
+            var badges = cut.FindAll("[aria-label='2 unread, 2 for you']");
             Assert.NotEmpty(badges);
             Assert.All(badges, b => Assert.Contains("wpb-count-highlight", b.ClassList));
         }, TestNetwork.Timeout);
@@ -122,7 +123,7 @@ public sealed class ChatShellTests
         await cut.InvokeAsync(() => cut.Instance.SetPageVisible(false));
 
         await bob.BroadcastAsync("while you were away", Ct);
-        await Signals.UntilAsync(alice.Broadcast, () => alice.Broadcast.Unread == 1, Ct);
+        await Signals.UntilAsync(alice, () => alice.Broadcast.Unread == 1, Ct);
         await cut.InvokeAsync(() => cut.Instance.SetPageVisible(true));
 
         cut.WaitForAssertion(() => Assert.Equal(0, alice.Broadcast.Unread), TestNetwork.Timeout);
@@ -191,7 +192,7 @@ public sealed class ChatShellTests
         // Still in: the next line reaches bob, who by then would have seen alice leave.
         await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("still here"));
         await cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(Enter));
-        await Signals.UntilAsync(bob.Broadcast, () => bob.Broadcast.Snapshot().Any(m => m is { From: "alice", Text: "still here" }), Ct);
+        await Signals.UntilAsync(bob, () => bob.Broadcast.Snapshot().Any(m => m is { From: "alice", Text: "still here" }), Ct);
         Assert.Contains(bob.Peers, p => p.Name == "alice");
     }
 
@@ -212,15 +213,24 @@ public sealed class ChatShellTests
     }
 
     [Fact]
-    public async Task Joins_and_leaves_show_as_snackbars()
+    public async Task Joins_and_leaves_are_quiet_lines_and_only_a_direct_message_elsewhere_is_a_toast()
     {
         await using var chat = await ChatHarness.StartAsync(Ct);
         var alice = await chat.JoinAsync("alice", Ct);
-        chat.Render<ChatShell>(p => p.Add(x => x.Agent, alice));
+        var cut = chat.Render<ChatShell>(p => p.Add(x => x.Agent, alice));
 
         var bob = await chat.Network.JoinPersonAsync("bob", Ct);
+        cut.WaitForAssertion(() => Assert.Contains("bob joined", cut.LogText(), StringComparison.Ordinal), TestNetwork.Timeout);
+        var carol = await chat.Network.JoinPersonAsync("carol", Ct);
+        await carol.LeaveAsync(Ct);
+        cut.WaitForAssertion(() => Assert.Contains("carol left", cut.LogText(), StringComparison.Ordinal), TestNetwork.Timeout);
+        await Signals.UntilAsync(bob, () => bob.Peers.Any(p => p.Name == "alice"), Ct);
+        await bob.SendDirectAsync("alice", "a word in private", Ct);
 
-        chat.Snackbars.WaitForAssertion(() => Assert.Contains("bob", chat.Snackbars.Markup, StringComparison.Ordinal), TestNetwork.Timeout);
-        _ = bob;
+        // Changes come in order: the toast of the dm proves that the join and the leave before it made none.
+        chat.Snackbars.WaitForAssertion(() => Assert.Contains("bob (direct): a word in private", chat.Snackbars.Markup, StringComparison.Ordinal),
+            TestNetwork.Timeout);
+        Assert.DoesNotContain("joined", chat.Snackbars.Markup, StringComparison.Ordinal);
+        Assert.DoesNotContain("left", chat.Snackbars.Markup, StringComparison.Ordinal);
     }
 }

@@ -59,7 +59,7 @@ public sealed class CommandPaletteTests
         Assert.Single(cut.FindAll("[role=listbox][aria-label='Names'] [role=option]"));
         await cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(Key("Enter")));
 
-        await Signals.UntilAsync(bob.Broadcast, () => bob.Broadcast.Snapshot().Any(m => m is { From: "alice", Text: "hi @bo" }), Ct);
+        await Signals.UntilAsync(bob, () => bob.Broadcast.Snapshot().Any(m => m is { From: "alice", Text: "hi @bo" }), Ct);
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[role=listbox]")), TestNetwork.Timeout);
     }
 

@@ -23,7 +23,7 @@ public sealed class ComposerTests
         await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("hello everyone"));
         await cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(Enter));
 
-        await Signals.UntilAsync(bob.Broadcast, () => bob.Broadcast.Snapshot().Any(m => m is { From: "alice", Text: "hello everyone" }), Ct);
+        await Signals.UntilAsync(bob, () => bob.Broadcast.Snapshot().Any(m => m is { From: "alice", Text: "hello everyone" }), Ct);
         cut.WaitForAssertion(() => Assert.True(string.IsNullOrEmpty(cut.FindByLabel("Message").GetAttribute("value"))), TestNetwork.Timeout);
     }
 
@@ -52,7 +52,7 @@ public sealed class ComposerTests
         await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("by button"));
         await cut.ClickAsync("Send");
 
-        await Signals.UntilAsync(alice.Broadcast, () => alice.Broadcast.Snapshot().Any(m => m is { IsOwn: true, Text: "by button" }), Ct);
+        await Signals.UntilAsync(alice, () => alice.Broadcast.Snapshot().Any(m => m is { IsOwn: true, Text: "by button" }), Ct);
     }
 
     [Fact]
@@ -204,7 +204,7 @@ public sealed class ComposerTests
         var accepted = await cut.InvokeAsync(() => cut.Instance.SubmitLineAsync(1, "the first line"));
 
         Assert.True(accepted);
-        await Signals.UntilAsync(bob.Broadcast, () => bob.Broadcast.Snapshot().Any(m => m is { From: "alice", Text: "the first line" }), Ct);
+        await Signals.UntilAsync(bob, () => bob.Broadcast.Snapshot().Any(m => m is { From: "alice", Text: "the first line" }), Ct);
         Assert.Equal("the next li", cut.FindByLabel("Message").GetAttribute("value"));
         Assert.Equal("the next li", chat.Session.Session.GetDraft(Conversation.BroadcastKey));
     }
@@ -224,7 +224,7 @@ public sealed class ComposerTests
             Assert.True(await cut.InvokeAsync(() => cut.Instance.SubmitLineAsync(id, line)));
         }
 
-        await Signals.UntilAsync(bob.Broadcast, () => bob.Broadcast.Snapshot().Count(m => m.From == "alice") == lines.Count, Ct);
+        await Signals.UntilAsync(bob, () => bob.Broadcast.Snapshot().Count(m => m.From == "alice") == lines.Count, Ct);
         Assert.Equal(lines, bob.Broadcast.Snapshot().Where(m => m.From == "alice").Select(m => m.Text));
     }
 
@@ -241,7 +241,7 @@ public sealed class ComposerTests
         Assert.True(await cut.InvokeAsync(() => cut.Instance.SubmitLineAsync(2, "and then this")));
 
         // The line after it came through the same link: a second copy would have arrived before it.
-        await Signals.UntilAsync(bob.Broadcast, () => bob.Broadcast.Snapshot().Any(m => m is { From: "alice", Text: "and then this" }), Ct);
+        await Signals.UntilAsync(bob, () => bob.Broadcast.Snapshot().Any(m => m is { From: "alice", Text: "and then this" }), Ct);
         Assert.Equal(["said once", "and then this"], bob.Broadcast.Snapshot().Where(m => m.From == "alice").Select(m => m.Text));
     }
 

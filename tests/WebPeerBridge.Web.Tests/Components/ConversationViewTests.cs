@@ -28,7 +28,23 @@ public sealed class ConversationViewTests
 
         await bob.LeaveAsync(Ct);
 
-        cut.WaitForAssertion(() => Assert.Contains("Offline", cut.Find("header").TextContent, StringComparison.Ordinal), TestNetwork.Timeout);
+        cut.WaitForAssertion(() => Assert.Contains("Offline · messages wait here (queued) and go out when bob is back", cut.Find("header").TextContent,
+            StringComparison.Ordinal), TestNetwork.Timeout);
+        cut.WaitForAssertion(() => Assert.Contains("bob left.", cut.LogText(), StringComparison.Ordinal), TestNetwork.Timeout);
+        var sent = await alice.SendDirectAsync("bob", "for when you are back", Ct);
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find($"[data-message-id='{sent.MessageId}'] [role=img][aria-label='Queued']")), TestNetwork.Timeout);
+    }
+
+    [Fact]
+    public async Task A_conversation_with_someone_offline_and_never_met_says_plainly_that_messages_cannot_be_sent()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+
+        var cut = chat.Render<ConversationView>(p => p.Add(x => x.Agent, alice).Add(x => x.ConversationKey, "carol"));
+
+        Assert.Contains("carol is offline; messages can't be sent until carol is back", cut.Find("header").TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("delivered", cut.Find("header").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

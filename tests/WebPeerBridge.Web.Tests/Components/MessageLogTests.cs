@@ -43,7 +43,7 @@ public sealed class MessageLogTests
     {
         await using var chat = await ChatHarness.StartAsync(Ct);
         var alice = await chat.JoinAsync("alice", Ct);
-        var conversation = new Conversation("bob", ConversationKind.Direct, 100);
+        var conversation = alice.OpenDirect("bob");
         var cut = chat.Render<MessageLog>(p => p.Add(x => x.Agent, alice).Add(x => x.Conversation, conversation));
 
         conversation.Add(new ChatMessage("d-1", "alice", "psst", DateTimeOffset.UtcNow, IsOwn: true, DeliveryState.Sending));
@@ -81,7 +81,7 @@ public sealed class MessageLogTests
     {
         await using var chat = await ChatHarness.StartAsync(Ct);
         var alice = await chat.JoinAsync("alice", Ct);
-        var conversation = new Conversation("bob", ConversationKind.Direct, 100);
+        var conversation = alice.OpenDirect("bob");
         var cut = chat.Render<MessageLog>(p => p.Add(x => x.Agent, alice).Add(x => x.Conversation, conversation));
 
         conversation.Add(new ChatMessage("d-2", "alice", "are you there?", DateTimeOffset.UtcNow, IsOwn: true, DeliveryState.Failed,
@@ -100,7 +100,7 @@ public sealed class MessageLogTests
     {
         await using var chat = await ChatHarness.StartAsync(Ct);
         var alice = await chat.JoinAsync("alice", Ct);
-        var conversation = new Conversation(Conversation.BroadcastKey, ConversationKind.Broadcast, 100);
+        var conversation = alice.Broadcast;
         var at = new DateTimeOffset(2026, 11, 24, 10, 7, 42, TimeSpan.Zero);
         var cut = chat.Render<MessageLog>(p => p.Add(x => x.Agent, alice).Add(x => x.Conversation, conversation));
 
@@ -125,8 +125,8 @@ public sealed class MessageLogTests
     {
         await using var chat = await ChatHarness.StartAsync(Ct);
         var alice = await chat.JoinAsync("alice", Ct);
-        var conversation = new Conversation(Conversation.BroadcastKey, ConversationKind.Broadcast, 5000);
-        for (var i = 0; i < 2000; i++)
+        var conversation = alice.Broadcast;
+        for (var i = 0; i < 900; i++)
         {
             conversation.Add(new ChatMessage($"m-{i}", "bob", $"line {i}", DateTimeOffset.UtcNow, IsOwn: false, DeliveryState.None));
         }
@@ -137,5 +137,100 @@ public sealed class MessageLogTests
         var rendered = cut.FindAll("[data-message-id]").Count;
         Assert.InRange(rendered, 1, 200);
         Assert.Contains("line 0", cut.LogText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_line_that_mentions_me_is_highlighted_and_says_so()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var bob = await chat.Network.JoinPersonAsync("bob", Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        var cut = chat.Render<MessageLog>(p => p.Add(x => x.Agent, alice).Add(x => x.Conversation, alice.Broadcast));
+
+        var mention = await bob.BroadcastAsync("ALICE, lunch?", Ct);
+        var other = await bob.BroadcastAsync("alicia is late", Ct);
+
+        cut.WaitForAssertion(() => Assert.Contains("alicia is late", cut.LogText(), StringComparison.Ordinal), TestNetwork.Timeout);
+        var lines = cut.FindAll("[data-message-id]");
+        var highlighted = lines.Single(l => l.TextContent.Contains("ALICE, lunch?", StringComparison.Ordinal));
+        Assert.NotNull(highlighted.QuerySelector("[role=img][aria-label='Mentions you']"));
+        Assert.Contains("wpb-line-mention", highlighted.ClassList);
+        Assert.Equal("ALICE, lunch?", highlighted.QuerySelector(".wpb-text")!.TextContent); // the mark is beside the text, not in it
+        var plain = lines.Single(l => l.TextContent.Contains("alicia is late", StringComparison.Ordinal));
+        Assert.Null(plain.QuerySelector("[aria-label='Mentions you']"));
+        _ = (mention, other);
+    }
+
+    [Fact]
+    public async Task Joins_that_come_together_are_one_quiet_line_and_the_agent_stores_no_line_for_them()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        var cut = chat.Render<MessageLog>(p => p.Add(x => x.Agent, alice).Add(x => x.Conversation, alice.Broadcast));
+
+        foreach (var name in new[] { "ana", "bo", "cy", "di", "ed" })
+        {
+            await chat.Network.JoinPersonAsync(name, Ct);
+        }
+
+        cut.WaitForAssertion(() => Assert.Contains("ana, bo and 3 others joined", cut.LogText(), StringComparison.Ordinal), TestNetwork.Timeout);
+        Assert.Single(cut.FindAll("[data-quiet-line]"));
+        Assert.DoesNotContain(alice.Broadcast.Snapshot(), m => m.Kind == ChatMessageKind.System);
+    }
+
+    [Fact]
+    public async Task Lines_that_arrive_while_scrolled_up_are_counted_on_a_button_that_jumps_to_them()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var bob = await chat.Network.JoinPersonAsync("bob", Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        var cut = chat.Render<MessageLog>(p => p.Add(x => x.Agent, alice).Add(x => x.Conversation, alice.Broadcast));
+        Assert.Empty(cut.FindAll("[aria-label^='Jump to the newest message']"));
+
+        // The browser says the reader scrolled up (bridge.js followLog).
+        await cut.InvokeAsync(() => cut.Instance.SetFollowing(false));
+        Assert.Equal("Newest", cut.Find("[aria-label='Jump to the newest message']").TextContent.Trim());
+        await bob.BroadcastAsync("one", Ct);
+        await bob.BroadcastAsync("two", Ct);
+
+        cut.WaitForAssertion(() => Assert.Equal("2 new", cut.Find("[aria-label='Jump to the newest message (2 new)']").TextContent.Trim()),
+            TestNetwork.Timeout);
+        Assert.Contains("two", cut.LogText(), StringComparison.Ordinal);
+        await cut.Find("[aria-label='Jump to the newest message (2 new)']").ClickAsync(new());
+
+        Assert.Empty(cut.FindAll("[aria-label^='Jump to the newest message']"));
+        Assert.Contains(chat.Js.Invocations, i => i.Identifier == "scrollLogToEnd");
+    }
+
+    [Fact]
+    public async Task A_new_line_is_appended_without_rendering_the_lines_before_it_again()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var bob = await chat.Network.JoinPersonAsync("bob", Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        await bob.BroadcastAsync("first", Ct);
+        await Signals.UntilAsync(alice, () => alice.Broadcast.Snapshot().Any(m => m.Text == "first"), Ct);
+        var cut = chat.Render<MessageLog>(p => p.Add(x => x.Agent, alice).Add(x => x.Conversation, alice.Broadcast));
+        var first = cut.FindComponents<MessageLine>().Single();
+        var rendersBefore = first.RenderCount;
+
+        await bob.BroadcastAsync("second", Ct);
+
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindComponents<MessageLine>().Count), TestNetwork.Timeout);
+        Assert.Equal(rendersBefore, first.RenderCount);
+    }
+
+    [Fact]
+    public async Task A_log_opened_after_people_joined_and_left_still_shows_their_quiet_lines()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        var bob = await chat.Network.JoinPersonAsync("bob", Ct);
+        await bob.LeaveAsync(Ct);
+        await Signals.UntilAsync(alice, () => alice.PresenceBursts.Any(b => !b.Joined), Ct);
+
+        var cut = chat.Render<MessageLog>(p => p.Add(x => x.Agent, alice).Add(x => x.Conversation, alice.Broadcast));
+
+        Assert.Equal(["bob joined", "bob left"], cut.FindAll("[data-quiet-line] .wpb-text").Select(e => e.TextContent));
     }
 }

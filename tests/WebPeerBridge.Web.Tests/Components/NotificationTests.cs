@@ -46,7 +46,7 @@ public sealed class NotificationTests
         await bob.BroadcastAsync("hello all", Ct);
         await alice.SendDirectAsync("bob", "mine", Ct);
         await Signals.UntilAsync(bob, () => bob.FindDirect("alice")?.Snapshot().Any(m => m.Text == "mine") == true, Ct);
-        await Signals.UntilAsync(alice.Broadcast, () => alice.Broadcast.Snapshot().Any(m => m.Text == "hello all"), Ct);
+        await Signals.UntilAsync(alice, () => alice.Broadcast.Snapshot().Any(m => m.Text == "hello all"), Ct);
         await bob.SendDirectAsync("alice", "reply", Ct); // the one that must notify, after the ones that must not
 
         await notified;

@@ -129,6 +129,6 @@ public sealed class PeerListTests
 
         await bob.SendDirectAsync("alice", "psst", Ct);
 
-        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("li[aria-label='bob']").QuerySelector("[aria-label='1 unread']")), TestNetwork.Timeout);
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("li[aria-label='bob']").QuerySelector("[aria-label='1 unread, 1 for you']")), TestNetwork.Timeout);
     }
 }

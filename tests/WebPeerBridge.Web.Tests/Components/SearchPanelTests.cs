@@ -1,5 +1,6 @@
 using Bunit;
 using Microsoft.AspNetCore.Components.Web;
+using WebPeerBridge.Peer;
 using WebPeerBridge.Peer.Conversations;
 using WebPeerBridge.Web.Components.Chat;
 using WebPeerBridge.Web.Tests.Support;
@@ -15,8 +16,8 @@ public sealed class SearchPanelTests
     public async Task Typing_a_word_lists_the_lines_that_hold_it_with_the_match_highlighted()
     {
         await using var chat = await ChatHarness.StartAsync(Ct);
-        var conversation = Conversation("Lunch at noon?", "no thanks", "lunch is fine");
-        var cut = chat.Render<SearchPanel>(p => p.Add(x => x.Conversation, conversation).Add(x => x.Label, "Search messages to everyone"));
+        var (agent, conversation) = await ConversationAsync(chat, "Lunch at noon?", "no thanks", "lunch is fine");
+        var cut = chat.Render<SearchPanel>(p => p.Add(x => x.Agent, agent).Add(x => x.Conversation, conversation).Add(x => x.Label, "Search messages to everyone"));
 
         await cut.ClickAsync("Search messages");
         Assert.NotNull(cut.Find("[role=search][aria-label='Search messages to everyone']"));
@@ -34,8 +35,8 @@ public sealed class SearchPanelTests
     public async Task A_result_jumps_to_its_line_in_the_log()
     {
         await using var chat = await ChatHarness.StartAsync(Ct);
-        var conversation = Conversation("first", "needle here", "last");
-        var cut = chat.Render<SearchPanel>(p => p.Add(x => x.Conversation, conversation));
+        var (agent, conversation) = await ConversationAsync(chat, "first", "needle here", "last");
+        var cut = chat.Render<SearchPanel>(p => p.Add(x => x.Agent, agent).Add(x => x.Conversation, conversation));
         await cut.ClickAsync("Search messages");
         await cut.InvokeAsync(() => cut.FindByLabel("Search").InputAsync("needle"));
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll("ol[aria-label='Search results'] button")), TestNetwork.Timeout);
@@ -52,7 +53,8 @@ public sealed class SearchPanelTests
     public async Task A_word_nobody_wrote_says_so()
     {
         await using var chat = await ChatHarness.StartAsync(Ct);
-        var cut = chat.Render<SearchPanel>(p => p.Add(x => x.Conversation, Conversation("hello")));
+        var (agent, conversation) = await ConversationAsync(chat, "hello");
+        var cut = chat.Render<SearchPanel>(p => p.Add(x => x.Agent, agent).Add(x => x.Conversation, conversation));
         await cut.ClickAsync("Search messages");
 
         await cut.InvokeAsync(() => cut.FindByLabel("Search").InputAsync("zebra"));
@@ -64,8 +66,8 @@ public sealed class SearchPanelTests
     public async Task A_line_that_arrives_while_searching_is_found_too()
     {
         await using var chat = await ChatHarness.StartAsync(Ct);
-        var conversation = Conversation("pizza tonight");
-        var cut = chat.Render<SearchPanel>(p => p.Add(x => x.Conversation, conversation));
+        var (agent, conversation) = await ConversationAsync(chat, "pizza tonight");
+        var cut = chat.Render<SearchPanel>(p => p.Add(x => x.Agent, agent).Add(x => x.Conversation, conversation));
         await cut.ClickAsync("Search messages");
         await cut.InvokeAsync(() => cut.FindByLabel("Search").InputAsync("pizza"));
         cut.WaitForAssertion(() => Assert.Equal("1 match", cut.Find("[role=status]").TextContent.Trim()), TestNetwork.Timeout);
@@ -79,7 +81,8 @@ public sealed class SearchPanelTests
     public async Task Escape_closes_the_search()
     {
         await using var chat = await ChatHarness.StartAsync(Ct);
-        var cut = chat.Render<SearchPanel>(p => p.Add(x => x.Conversation, Conversation("hello")));
+        var (agent, conversation) = await ConversationAsync(chat, "hello");
+        var cut = chat.Render<SearchPanel>(p => p.Add(x => x.Agent, agent).Add(x => x.Conversation, conversation));
         await cut.ClickAsync("Search messages");
 
         await cut.InvokeAsync(() => cut.FindByLabel("Search").KeyDownAsync(new KeyboardEventArgs { Key = "Escape" }));
@@ -88,15 +91,16 @@ public sealed class SearchPanelTests
         Assert.True(cut.HasButton("Search messages"));
     }
 
-    private static Conversation Conversation(params string[] texts)
+    // The broadcast stream of a real agent, with these lines in it (its changes are what the panel follows).
+    private static async Task<(PeerAgent Agent, Conversation Conversation)> ConversationAsync(ChatHarness chat, params string[] texts)
     {
-        var conversation = new Conversation(WebPeerBridge.Peer.Conversations.Conversation.BroadcastKey, ConversationKind.Broadcast, 100);
+        var agent = await chat.JoinAsync("alice", Ct);
         for (var i = 0; i < texts.Length; i++)
         {
-            conversation.Add(Line($"m{i}", texts[i]));
+            agent.Broadcast.Add(Line($"m{i}", texts[i]));
         }
 
-        return conversation;
+        return (agent, agent.Broadcast);
     }
 
     private static ChatMessage Line(string id, string text) =>

@@ -21,12 +21,23 @@ public sealed class SmallComponentTests
     {
         await using var chat = await ChatHarness.StartAsync(Ct);
 
-        var three = chat.Render<UnreadCount>(p => p.Add(x => x.Count, 3).Add(x => x.Highlight, true));
+        var three = chat.Render<UnreadCount>(p => p.Add(x => x.Count, 3));
         var none = chat.Render<UnreadCount>(p => p.Add(x => x.Count, 0));
 
         Assert.Equal("3", three.Find("[aria-label='3 unread']").TextContent);
-        Assert.Contains("wpb-count-highlight", three.Find("span").ClassList);
+        Assert.DoesNotContain("wpb-count-highlight", three.Find("span").ClassList);
         Assert.Equal("", none.Markup.Trim());
+    }
+
+    [Fact]
+    public async Task An_unread_count_with_lines_for_you_is_bright_and_says_how_many()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+
+        var count = chat.Render<UnreadCount>(p => p.Add(x => x.Count, 5).Add(x => x.Highlights, 2));
+
+        Assert.Equal("5", count.Find("[aria-label='5 unread, 2 for you']").TextContent);
+        Assert.Contains("wpb-count-highlight", count.Find("span").ClassList);
     }
 
     [Fact]
@@ -80,14 +91,33 @@ public sealed class SmallComponentTests
     }
 
     [Fact]
-    public async Task Notices_from_the_agent_show_as_snackbars()
+    public async Task A_mention_in_the_open_conversation_is_no_toast_and_a_direct_message_elsewhere_is()
     {
         await using var chat = await ChatHarness.StartAsync(Ct);
+        var bob = await chat.Network.JoinPersonAsync("bob", Ct);
         var alice = await chat.JoinAsync("alice", Ct);
-        chat.Render<NoticeSnackbars>(p => p.Add(x => x.Agent, alice));
+        chat.Render<NoticeSnackbars>(p => p.Add(x => x.Agent, alice).Add(x => x.OpenKey, Conversation.BroadcastKey));
+        await Signals.UntilAsync(bob, () => bob.Peers.Any(p => p.Name == "alice"), Ct);
 
-        await chat.Network.JoinPersonAsync("bob", Ct);
+        await bob.BroadcastAsync("alice: seen this one?", Ct);
+        await bob.SendDirectAsync("alice", "psst", Ct);
 
-        chat.Snackbars.WaitForAssertion(() => Assert.Contains("bob", chat.Snackbars.Markup, StringComparison.Ordinal), TestNetwork.Timeout);
+        // Changes come in order: the dm's toast proves that the mention before it, in the open conversation, made none.
+        chat.Snackbars.WaitForAssertion(() => Assert.Contains("bob (direct): psst", chat.Snackbars.Markup, StringComparison.Ordinal), TestNetwork.Timeout);
+        Assert.DoesNotContain("seen this one", chat.Snackbars.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_mention_in_a_conversation_not_open_is_a_toast()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var bob = await chat.Network.JoinPersonAsync("bob", Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        chat.Render<NoticeSnackbars>(p => p.Add(x => x.Agent, alice).Add(x => x.OpenKey, "bob"));
+
+        await bob.BroadcastAsync("and this, @Alice?", Ct);
+
+        chat.Snackbars.WaitForAssertion(() => Assert.Contains("bob mentioned you: and this, @Alice?", chat.Snackbars.Markup, StringComparison.Ordinal),
+            TestNetwork.Timeout);
     }
 }

@@ -54,7 +54,7 @@ public sealed class SessionRegistryTests
         var agent = tab.Agent!;
         var port = agent.PeerPort;
         var sent = await agent.BroadcastAsync("before the reload", Ct);
-        await Signals.UntilAsync(agent.Broadcast, () => agent.Broadcast.Snapshot().Any(m => m.Id == sent.MessageId && m.State == DeliveryState.Delivered), Ct);
+        await Signals.UntilAsync(agent, () => agent.Broadcast.Snapshot().Any(m => m.Id == sent.MessageId && m.State == DeliveryState.Delivered), Ct);
 
         network.Registry.Detach(tab); // the page unloads
         time.Advance(TimeSpan.FromMinutes(1));

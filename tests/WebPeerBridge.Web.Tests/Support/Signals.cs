@@ -1,29 +1,26 @@
 using WebPeerBridge.Peer;
-using WebPeerBridge.Peer.Conversations;
+using WebPeerBridge.Peer.Changes;
 
 namespace WebPeerBridge.Web.Tests.Support;
 
 /// <summary>Awaits a condition on an agent or a conversation, re-checked whenever it says it changed.</summary>
 internal static class Signals
 {
-    /// <summary>Re-checked when the agent or any of its conversations changes.</summary>
+    /// <summary>Re-checked after every change of the agent (its conversations' too).</summary>
     public static Task UntilAsync(PeerAgent agent, Func<bool> condition, CancellationToken cancellationToken) =>
-        UntilAsync(onChanged => new WebPeerBridge.Web.Components.Chat.AgentWatch(agent, onChanged, conversations: true), condition, cancellationToken);
+        UntilAsync(onChanged => agent.Subscribe(_ => onChanged()), condition, cancellationToken);
 
     /// <summary>Completes once <paramref name="condition"/> holds, checked after every join or leave of the session.</summary>
     public static Task UntilAsync(WebPeerBridge.Web.Sessions.BridgeSession session, Func<bool> condition, CancellationToken cancellationToken) =>
         UntilAsync(session.Subscribe, condition, cancellationToken);
 
-    public static Task UntilAsync(Conversation conversation, Func<bool> condition, CancellationToken cancellationToken) =>
-        UntilAsync(conversation.Subscribe, condition, cancellationToken);
-
     /// <summary>The first notice of <paramref name="agent"/> that matches.</summary>
     public static async Task<AgentNotice> NoticeAsync(PeerAgent agent, Func<AgentNotice, bool> match, CancellationToken cancellationToken)
     {
         var seen = new TaskCompletionSource<AgentNotice>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var subscription = agent.SubscribeNotices(notice =>
+        using var subscription = agent.Subscribe(change =>
         {
-            if (match(notice))
+            if (change is NoticeRaised { Notice: var notice } && match(notice))
             {
                 seen.TrySetResult(notice);
             }

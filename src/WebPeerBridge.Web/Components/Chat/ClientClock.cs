@@ -1,11 +1,11 @@
-using WebPeerBridge.Peer;
+using WebPeerBridge.Peer.Changes;
 
 namespace WebPeerBridge.Web.Components.Chat;
 
 /// <summary>The browser's time zone (scoped: one per circuit), so times show as the person reading them expects.</summary>
 internal sealed class ClientClock
 {
-    private readonly ChangeNotifier _changed = new();
+    private readonly Subscribers<TimeZoneInfo> _changed = new();
 
     public TimeZoneInfo Zone { get; private set; } = TimeZoneInfo.Local;
 
@@ -23,8 +23,8 @@ internal sealed class ClientClock
         }
 
         Zone = zone;
-        _changed.Notify();
+        _changed.Notify(zone);
     }
 
-    public IDisposable Subscribe(Action onChanged) => _changed.Subscribe(onChanged);
+    public IDisposable Subscribe(Action onChanged) => _changed.Subscribe(_ => onChanged());
 }
