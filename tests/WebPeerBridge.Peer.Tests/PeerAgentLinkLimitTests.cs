@@ -133,15 +133,7 @@ public sealed class PeerAgentLinkLimitTests : IAsyncLifetime
     [Fact]
     public async Task Rate_of_new_links_counts_per_address_and_starts_again_each_minute()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var options = Agents.Options("alice", _server.Port);
-        options.MaxNewLinksPerAddressPerMinute = 1;
-        options.PingInterval = TimeSpan.FromHours(1);
-        options.ConnectTimeout = TimeSpan.FromMinutes(5);
-        options.LinkIdleTimeout = TimeSpan.FromHours(1);
-        var alice = new PeerAgent(options, null, time);
-        _owned.Add(alice);
-        Assert.True((await alice.StartAsync(Ct).WaitAsync(Timeouts.Await, Ct)).Success);
+        var (alice, time) = await StartOnFakeClockAsync(o => o.MaxNewLinksPerAddressPerMinute = 1);
 
         var first = Own(await RawLink.DialPlainAsync(alice.PeerPort));
         await first.SendRawAsync("to_peer:first");
@@ -192,16 +184,11 @@ public sealed class PeerAgentLinkLimitTests : IAsyncLifetime
     [Fact]
     public async Task A_link_sending_direct_messages_past_its_burst_and_rate_gets_too_many_for_that_message_and_is_closed()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var options = Agents.Options("alice", _server.Port);
-        options.DirectMessageBurst = 3;
-        options.DirectMessagesPerSecond = 1;
-        options.PingInterval = TimeSpan.FromHours(1);
-        options.ConnectTimeout = TimeSpan.FromMinutes(5);
-        options.LinkIdleTimeout = TimeSpan.FromHours(1);
-        var alice = new PeerAgent(options, null, time);
-        _owned.Add(alice);
-        Assert.True((await alice.StartAsync(Ct).WaitAsync(Timeouts.Await, Ct)).Success);
+        var (alice, time) = await StartOnFakeClockAsync(o =>
+        {
+            o.DirectMessageBurst = 3;
+            o.DirectMessagesPerSecond = 1;
+        });
         _owned.Add(await RawClient.JoinAsync(_server.Port, "mallory", RawClient.ClosedPort()));
         await Eventually.HoldsAsync(() => alice.Peers.Count == 1, "alice lists mallory", alice);
         var link = Own(await RawLink.DialPlainAsync(alice.PeerPort));
@@ -243,6 +230,21 @@ public sealed class PeerAgentLinkLimitTests : IAsyncLifetime
         Assert.Null(await seed.ReadLineAsync());
         var texts = alice.DirectConversations.SelectMany(c => c.Snapshot()).Where(m => m.Kind == ChatMessageKind.Chat).Select(m => m.Text).ToList();
         Assert.Equal(["one", "two"], texts);
+    }
+
+    // An agent whose clock only the test moves; nothing else it does with the clock (pings, dial timeouts, idle links) comes due.
+    private async Task<(PeerAgent Agent, FakeTimeProvider Time)> StartOnFakeClockAsync(Action<PeerAgentOptions> configure)
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = Agents.Options("alice", _server.Port);
+        options.PingInterval = TimeSpan.FromHours(1);
+        options.ConnectTimeout = TimeSpan.FromMinutes(5);
+        options.LinkIdleTimeout = TimeSpan.FromHours(1);
+        configure(options);
+        var alice = new PeerAgent(options, null, time);
+        _owned.Add(alice);
+        Assert.True((await alice.StartAsync(Ct).WaitAsync(Timeouts.Await, Ct)).Success);
+        return (alice, time);
     }
 
     private static bool Delivered(PeerAgent agent, string peer, string? id) =>
