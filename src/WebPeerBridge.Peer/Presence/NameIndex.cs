@@ -2,7 +2,7 @@ namespace WebPeerBridge.Peer.Presence;
 
 /// <summary>
 /// Positions of a list found by the name at each position, ignoring case: an open-addressing table of ints (linear
-/// probing, at most three quarters full, deletion by shifting back), 4 to 8 bytes per name where a
+/// probing, at most three quarters full, deletion by shifting back), 5 to 11 bytes per name where a
 /// <see cref="HashSet{T}"/> of positions costs 16 to 32. Not thread-safe: its owner locks.
 /// </summary>
 /// <param name="nameAt">The name at a position of the owner's list.</param>
