@@ -77,6 +77,7 @@ try
                 RoundTrips = options.Int("round-trips", 200),
                 PeerPortMin = options.Int("peer-port-min", 42000),
                 Timeout = options.Seconds("timeout", 180),
+                Settle = options.Seconds("settle", 1),
                 PlainLinks = options.String("links", "tls") switch
                 {
                     "tls" => false,

@@ -108,9 +108,10 @@ public sealed partial class PeerAgent
         return ValueTask.CompletedTask;
     }
 
-    private void OnJoined(PeerInfo peer)
+    private void OnJoined(PeerInfo received)
     {
-        if (_directory.Upsert(peer) is not null)
+        var (peer, previous) = _directory.Upsert(received);
+        if (previous is not null)
         {
             RaiseNotice(NoticeKind.Info, $"{peer.Name} is now at {Endpoint(peer)}", peer.Name);
             RaisePresence([], [], [peer], quiet: true);

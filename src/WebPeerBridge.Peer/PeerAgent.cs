@@ -34,7 +34,7 @@ public sealed partial class PeerAgent : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly MessageIds _ids = new();
     private readonly ConversationStore _conversations;
-    private readonly PeerDirectory _directory = new();
+    private readonly PeerDirectory _directory;
     private readonly ChangeFeed _feed;
     private readonly MentionList _mentions;
     private readonly PresenceBursts _bursts;
@@ -60,6 +60,7 @@ public sealed partial class PeerAgent : IAsyncDisposable
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<PeerAgent>();
         _time = timeProvider ?? TimeProvider.System;
+        _directory = new PeerDirectory(options.PeerPool ?? PeerPool.Shared);
         _feed = new ChangeFeed(options.ChangeQueueCapacity, _loggerFactory);
         _mentions = new MentionList(options.MentionListCapacity);
         _bursts = new PresenceBursts(options.PresenceBurstCapacity, options.PresenceBurstWindow);

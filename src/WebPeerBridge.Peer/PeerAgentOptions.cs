@@ -187,6 +187,13 @@ public sealed class PeerAgentOptions
     internal bool PublishKey { get; set; } = true;
 
     /// <summary>
+    /// Where the agent keeps the peers it lists, shared with the other agents that use the same pool: equal peers are one
+    /// object for all of them (a bridge's agents all list the same network). Null: <see cref="Presence.PeerPool.Shared"/>,
+    /// the process-wide pool of <see cref="Presence.PeerPool.DefaultCapacity"/> peers.
+    /// </summary>
+    public Presence.PeerPool? PeerPool { get; set; }
+
+    /// <summary>
     /// What the agent had before its process restarted (<see cref="PeerAgent.CaptureSnapshot"/>): it comes back with that
     /// identity, resume token, last broadcast and conversations. Null: a new agent.
     /// </summary>
