@@ -55,7 +55,11 @@ internal sealed partial class NatsCluster : IAsyncDisposable
 
     public INatsKVStore Presence => _presence ?? throw new InvalidOperationException("Not connected to NATS yet.");
 
-    /// <summary>Connects (NATS.Net reconnects by itself from then on) and creates the stream and buckets when missing.</summary>
+    /// <summary>
+    /// Connects (NATS.Net reconnects by itself from then on) and creates the stream and buckets when missing. Waits, without
+    /// listening, while NATS or its JetStream is not there yet: compose starts the nodes with the NATS servers, and a NATS
+    /// cluster elects its JetStream leader seconds after its servers are up.
+    /// </summary>
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
         _connection = new NatsConnection(new NatsOpts
@@ -64,10 +68,31 @@ internal sealed partial class NatsCluster : IAsyncDisposable
             Name = "webpeerbridge-rendezvous-" + NodeId,
             LoggerFactory = LoggerFactory,
             MaxReconnectRetry = -1,
+            RetryOnInitialConnect = true,
         });
         await _connection.ConnectAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
         _js = new NatsJSContext(_connection);
-        await _js.CreateOrUpdateStreamAsync(new StreamConfig(Options.StreamName, [Options.Subject])
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await CreateStoresAsync(_js, cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (Exception ex) when (IsNotReadyYet(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                var delay = TimeSpan.FromSeconds(Math.Min(5, 0.5 * (1 << Math.Min(attempt, 4))));
+                LogJetStreamNotReady(Options.Url!, ex.Message, delay.TotalSeconds);
+                await Task.Delay(delay, Time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        LogConnected(NodeId, Options.Url!, Options.StreamName);
+    }
+
+    private async Task CreateStoresAsync(NatsJSContext js, CancellationToken cancellationToken)
+    {
+        await js.CreateOrUpdateStreamAsync(new StreamConfig(Options.StreamName, [Options.Subject])
         {
             Storage = StreamConfigStorage.File,
             Retention = StreamConfigRetention.Limits,
@@ -76,7 +101,7 @@ internal sealed partial class NatsCluster : IAsyncDisposable
             Discard = StreamConfigDiscard.Old,
         }, cancellationToken).ConfigureAwait(false);
 
-        var kv = new NatsKVContext(_js);
+        var kv = new NatsKVContext(js);
         _names = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig(Options.NamesBucket)
         {
             History = 1,
@@ -92,8 +117,16 @@ internal sealed partial class NatsCluster : IAsyncDisposable
             NumberOfReplicas = Options.Replicas,
             MaxAge = Options.NodeTimeout,
         }, cancellationToken).ConfigureAwait(false);
-        LogConnected(NodeId, Options.Url!, Options.StreamName);
     }
+
+    // 503 is JetStream's "not now" (no leader elected yet, fewer servers up than the replicas); any other refusal is a
+    // setting to fix, so the node fails. No responders, no answer in time or a connection lost meanwhile: not yet there.
+    private static bool IsNotReadyYet(Exception ex) => ex switch
+    {
+        NatsJSApiException api => api.Error.Code == 503,
+        NatsException or TimeoutException => true,
+        _ => false,
+    };
 
     public async ValueTask DisposeAsync()
     {
@@ -105,4 +138,7 @@ internal sealed partial class NatsCluster : IAsyncDisposable
 
     [LoggerMessage(1, LogLevel.Information, "Cluster node {NodeId} connected to NATS at {Url}; broadcasts on stream {Stream}")]
     private partial void LogConnected(string nodeId, string url, string stream);
+
+    [LoggerMessage(2, LogLevel.Warning, "JetStream at {Url} not ready ({Reason}); trying again in {Seconds} s, not listening meanwhile")]
+    private partial void LogJetStreamNotReady(string url, string reason, double seconds);
 }
