@@ -147,3 +147,9 @@ catch (OperationCanceledException) when (cancel.IsCancellationRequested)
     Console.Error.WriteLine("Cancelled.");
     return 130;
 }
+catch (OperationCanceledException)
+{
+    // A scenario's own bound (--timeout) passed before it could report.
+    Console.Error.WriteLine("Stopped: the scenario ran past its time bound (--timeout) before it could report.");
+    return 2;
+}
