@@ -100,7 +100,7 @@ internal sealed class EventPrinter : IDisposable
     {
         DeliveryState.Delivered => $"✓ delivered {message.Id}",
         DeliveryState.Sent => $"→ sent {message.Id}",
-        DeliveryState.Failed => $"✗ failed {message.Id}: {message.Error}",
+        DeliveryState.Failed => $"✗ failed {message.Id}: {FailureText.Of(message)}",
         DeliveryState.Sending => $"… sending {message.Id} again",
         DeliveryState.Queued => $"⏸ queued {message.Id}: it goes out when they are back",
         _ => null,

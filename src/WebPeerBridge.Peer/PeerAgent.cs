@@ -144,8 +144,7 @@ public sealed partial class PeerAgent : IAsyncDisposable
                 ? m with { State = DeliveryState.Failed, Error = "The bridge restarted before this was confirmed; send it again." }
                 : m);
             conversation.Restore(lines, saved.Unread);
-            conversation.Add(new ChatMessage(_ids.NextSystem(), "", "The bridge restarted; you are back where you were.", now, IsOwn: false,
-                DeliveryState.None, ChatMessageKind.System));
+            conversation.Add(ChatMessage.System(_ids.NextSystem(), new SystemLine(SystemLineKind.BridgeRestarted), now));
         }
 
         if (snapshot.LastSeq is { } lastSeq)
@@ -372,7 +371,7 @@ public sealed partial class PeerAgent : IAsyncDisposable
         }
 
         _broadcasts.FailAll("You left before the server relayed it.");
-        _messaging.Delivery.FailQueued("You left before they were back.");
+        _messaging.Delivery.FailQueued();
         RaiseState();
     }
 

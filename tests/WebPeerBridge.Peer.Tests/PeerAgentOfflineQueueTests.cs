@@ -47,7 +47,7 @@ public sealed class PeerAgentOfflineQueueTests : IAsyncLifetime
         var impostor = await _agents.JoinAsync("carol", _server.Port);
 
         await Eventually.HoldsAsync(() => State(alice, sent.MessageId) == DeliveryState.Failed, "the queued dm fails", alice);
-        Assert.Contains("not with the key", alice.FindDirect("carol")!.Snapshot().Single(m => m.Id == sent.MessageId).Error, StringComparison.Ordinal);
+        Assert.Equal(new DeliveryFailure(DeliveryFailureKind.KeyChanged, "carol"), alice.FindDirect("carol")!.Snapshot().Single(m => m.Id == sent.MessageId).Failure);
         Assert.Null(impostor.FindDirect("alice"));
     }
 
@@ -60,7 +60,7 @@ public sealed class PeerAgentOfflineQueueTests : IAsyncLifetime
         var sent = await alice.SendDirectAsync("zed", "hello?", Ct);
 
         Assert.Equal(SendOutcome.PeerOffline, sent.Outcome);
-        Assert.Equal("zed is offline; messages can't be sent until zed is back.", sent.Error);
+        Assert.Equal(new DeliveryFailure(DeliveryFailureKind.PeerOffline, "zed"), sent.Failure);
         Assert.False(alice.QueuesFor("zed"));
         Assert.Empty(alice.FindDirect("zed")!.Snapshot());
     }

@@ -36,6 +36,24 @@ public sealed class ConversationViewTests
     }
 
     [Fact]
+    public async Task The_peer_leaving_and_coming_back_read_as_lines_of_the_conversation()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var bob = await chat.Network.JoinPersonAsync("bob", Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        await Signals.UntilAsync(bob, () => bob.Peers.Any(p => p.Name == "alice"), Ct);
+        await bob.SendDirectAsync("alice", "brb", Ct);
+        await Signals.UntilAsync(alice, () => alice.FindDirect("bob")?.Snapshot().Any(m => m.Text == "brb") == true, Ct);
+        var cut = chat.Render<ConversationView>(p => p.Add(x => x.Agent, alice).Add(x => x.ConversationKey, "bob"));
+
+        await bob.LeaveAsync(Ct);
+        cut.WaitForAssertion(() => Assert.Contains("bob left.", cut.LogText(), StringComparison.Ordinal), TestNetwork.Timeout);
+        await chat.Network.JoinPersonAsync("bob", Ct);
+
+        cut.WaitForAssertion(() => Assert.Contains("bob is back.", cut.LogText(), StringComparison.Ordinal), TestNetwork.Timeout);
+    }
+
+    [Fact]
     public async Task A_conversation_with_someone_offline_and_never_met_says_plainly_that_messages_cannot_be_sent()
     {
         await using var chat = await ChatHarness.StartAsync(Ct);
