@@ -178,6 +178,15 @@ public sealed partial class PeerAgent : IAsyncDisposable
     /// <summary>Whether a message to <paramref name="peerName"/>, who is offline, would wait for it (see <see cref="PeerAgentOptions.MaxQueuedDirectPerPeer"/>).</summary>
     public bool QueuesFor(string peerName) => _messaging.Delivery.Queues(peerName);
 
+    /// <summary>
+    /// Why a message to <paramref name="peerName"/>, who is offline, could not be sent now (it has no key, or messages do
+    /// not wait for it); null when it would wait for it (<see cref="QueuesFor"/>).
+    /// </summary>
+    public DeliveryFailure? OfflineFailureFor(string peerName) => _messaging.Delivery.OfflineFailure(peerName);
+
+    /// <summary>Gone peers the offline queue remembers (for tests of its bound).</summary>
+    internal int OfflinePeerCount => _messaging.Delivery.OfflinePeerCount;
+
     /// <summary>The state of the direct link with <paramref name="peerName"/>.</summary>
     public DirectLinkState GetLinkState(string peerName) => _messaging.GetState(peerName);
 
@@ -431,6 +440,12 @@ public sealed partial class PeerAgent : IAsyncDisposable
     private void OnConversationChange(AgentChange change)
     {
         Raise(change);
+        if (change is ConversationForgotten forgotten)
+        {
+            // Bounds the offline queue with the conversations: a peer nobody talks with any more is not waited for.
+            _messaging.Delivery.ConversationForgotten(forgotten.Conversation.Key);
+        }
+
         if (change is AttentionRaised { Line: { MentionsYou: true } line } attention)
         {
             _mentions.Add(new Mention(attention.Conversation.Key, line.Id, line.From, line.Text, line.At));

@@ -21,7 +21,10 @@ internal sealed class DirectDelivery(
     Func<string, CancellationToken, Task<LinkResult>> connect,
     TimeProvider time)
 {
-    private readonly OfflineQueue _offline = new(options.MaxQueuedDirectPerPeer);
+    private readonly OfflineQueue _offline = new(options.MaxQueuedDirectPerPeer, options.MaxDirectConversations);
+
+    /// <summary>Gone peers the offline queue remembers (for tests of its bound).</summary>
+    internal int OfflinePeerCount => _offline.Count;
 
     /// <summary>Sends <paramref name="text"/> to <paramref name="peerName"/>, dialing when no link is open.</summary>
     public async Task<SendResult> SendAsync(string peerName, string text, CancellationToken cancellationToken)
@@ -133,14 +136,24 @@ internal sealed class DirectDelivery(
     /// <summary>Whether a message to <paramref name="peerName"/>, offline, would wait for it.</summary>
     public bool Queues(string peerName) => _offline.Accepts(peerName);
 
-    /// <summary><paramref name="peer"/> left: messages to it may wait, if this agent talked with it.</summary>
+    /// <summary>Why a message to <paramref name="peerName"/>, offline, could not go now; null when it would wait for it.</summary>
+    public DeliveryFailure? OfflineFailure(string peerName) => _offline.Accepts(peerName) ? null : CannotWait(peerName);
+
+    /// <summary><paramref name="peer"/> left: messages to it may wait, if this agent talked with it and it has a key.</summary>
     public void PeerLeft(PeerInfo peer)
     {
         if (conversations.Find(peer.Name) is not null)
         {
-            _offline.Left(peer);
+            // Past the bound, the peer gone longest is forgotten: what waited for it will not go.
+            foreach (var (peerName, message) in _offline.Left(peer))
+            {
+                MarkFailed(peerName, message.Id, new DeliveryFailure(DeliveryFailureKind.PeerOffline, peerName));
+            }
         }
     }
+
+    /// <summary>The conversation with <paramref name="peerName"/> was forgotten: nothing waits for that peer any more.</summary>
+    public void ConversationForgotten(string peerName) => _offline.Forget(peerName);
 
     /// <summary><paramref name="peer"/> is back: sends what waited for it, unless it came back with another key.</summary>
     public async Task SendQueuedAsync(PeerInfo peer)
@@ -173,7 +186,8 @@ internal sealed class DirectDelivery(
         }
     }
 
-    private static DeliveryFailure CannotWait(string peerName) => new(DeliveryFailureKind.PeerOffline, peerName);
+    private DeliveryFailure CannotWait(string peerName) => new(
+        _offline.Standing(peerName) == OfflineStanding.NoKey ? DeliveryFailureKind.PeerOfflineWithoutKey : DeliveryFailureKind.PeerOffline, peerName);
 
     private SendResult Queue(Conversation conversation, string text)
     {

@@ -23,6 +23,9 @@ internal static class FailureText
         var text = failure.Kind switch
         {
             DeliveryFailureKind.PeerOffline => $"{peer} is offline; messages can't be sent until {peer} is back.",
+            DeliveryFailureKind.PeerOfflineWithoutKey =>
+                $"{peer} is offline; messages can't be sent until {peer} is back, and can't wait for {peer} here: "
+                + "without a key there is no way to prove it is the same peer.",
             DeliveryFailureKind.QueueFull =>
                 $"{failure.Count.ToString(CultureInfo.InvariantCulture)} messages already wait for {peer}; the next can go when {peer} is back.",
             DeliveryFailureKind.KeyChanged => $"{peer} is back, but not with the key it had: not sent, as it may be someone else.",
