@@ -202,4 +202,12 @@ public sealed class PeerAgentOptions
     /// <summary>Gap between two messages written to a seed client's link, so that its reader sees them apart.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
     public TimeSpan SeedWriteInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>A copy to set one agent's name and server on (a host keeps one template for all its agents).</summary>
+    public PeerAgentOptions Clone()
+    {
+        var copy = (PeerAgentOptions)MemberwiseClone();
+        copy.RendezvousServers = [.. RendezvousServers];
+        return copy;
+    }
 }

@@ -27,10 +27,12 @@ internal static class BridgeServiceCollectionExtensions
         var rendezvous = configuration.GetSection(RendezvousOptions.SectionName);
         services.AddOptions<RendezvousClientOptions>().Bind(rendezvous).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RendezvousClientOptions>, RendezvousClientOptionsValidator>());
-        services.AddOptions<BridgeOptions>().Bind(configuration.GetSection(BridgeOptions.SectionName))
-            .Validate(o => o.PeerPortMin <= o.PeerPortMax, "Bridge:PeerPortMin must not be above Bridge:PeerPortMax.")
+        var bridge = configuration.GetSection(BridgeOptions.SectionName);
+        services.AddOptions<BridgeOptions>().Bind(bridge)
+            .Configure(o => AgentSettings.Bind(bridge, o.Agent))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BridgeOptions>, BridgeOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BridgeOptions>, BridgeAgentOptionsValidator>());
 
         if (string.IsNullOrWhiteSpace(rendezvous["Host"]) && !rendezvous.GetSection("Servers").GetChildren().Any())
         {
