@@ -1,0 +1,50 @@
+using System.Runtime.InteropServices;
+
+namespace WebPeerBridge.Protocol.Memory;
+
+/// <summary>This process's garbage collector and, on Linux with glibc, its native allocator.</summary>
+internal sealed partial class ProcessMemory : IProcessMemory
+{
+    private static bool s_nativeTrim = OperatingSystem.IsLinux();
+
+    public static ProcessMemory Instance { get; } = new();
+
+    public HeapReading Read()
+    {
+        var info = GC.GetGCMemoryInfo();
+        return new HeapReading(GC.GetTotalAllocatedBytes(precise: false), info.TotalCommittedBytes, info.HeapSizeBytes - info.FragmentedBytes);
+    }
+
+    public long ResidentBytes() => Environment.WorkingSet;
+
+    public void Trim()
+    {
+        // Aggressive (blocking, compacting, every generation) is the one mode in which the collector also decommits the
+        // free regions it keeps for the next allocations: the resident set goes back, not only the heap.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        TrimNative();
+    }
+
+    // The runtime's own native allocations during a burst (the JIT's scratch memory, sockets' state) are freed into
+    // glibc's arenas, which return only their top to the system: after a flood 5–8 MB of free pages stayed resident in
+    // each program. malloc_trim gives back every free page of every arena. Other C libraries (musl) have no such call.
+    private static void TrimNative()
+    {
+        if (!s_nativeTrim)
+        {
+            return;
+        }
+
+        try
+        {
+            _ = MallocTrim(0);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            s_nativeTrim = false;
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "malloc_trim")]
+    private static partial int MallocTrim(nuint pad);
+}
