@@ -12,7 +12,7 @@ internal static partial class IdleMemory
     public static IdleMemoryTrimmer StartTrimmer(ILogger logger, TimeProvider time)
     {
         var trimmer = new IdleMemoryTrimmer(new MemoryTrimOptions(), time, trim => LogTrimmed(logger,
-            Megabytes(trim.ResidentBefore), Megabytes(trim.ResidentAfter), Megabytes(trim.Before.CommittedBytes), Megabytes(trim.After.CommittedBytes),
+            Megabytes(trim.Before.ResidentBytes), Megabytes(trim.After.ResidentBytes), Megabytes(trim.Before.CommittedBytes), Megabytes(trim.After.CommittedBytes),
             Megabytes(trim.After.LiveBytes), Math.Round(trim.Pause.TotalMilliseconds, 1)));
         trimmer.Start();
         return trimmer;

@@ -27,7 +27,7 @@ public sealed class IdleMemoryTrimmerTests
         var trim = Assert.Single(trims);
         Assert.Equal(20 * Megabyte, trim.Before.CommittedBytes);
         Assert.Equal(2 * Megabyte, trim.After.CommittedBytes);
-        Assert.True(trim.ResidentAfter < trim.ResidentBefore);
+        Assert.True(trim.After.ResidentBytes < trim.Before.ResidentBytes);
         Assert.Empty(Calm(trimmer, TimeSpan.FromMinutes(10)));
         Assert.Equal(1, _memory.Trims);
     }
@@ -77,11 +77,37 @@ public sealed class IdleMemoryTrimmerTests
     }
 
     [Fact]
-    public void A_big_live_heap_with_ordinary_headroom_is_left_alone()
+    public void A_big_live_heap_is_left_alone()
     {
-        // A bridge holding 500 sessions: a full compacting collection of 300 MB is a long pause for 40 MB.
+        // A bridge holding 1,000 sessions: a full compacting collection of 300 MB is a long pause for its headroom.
         var trimmer = NewTrimmer();
-        Burst(trimmer, committed: 340 * Megabyte, live: 300 * Megabyte);
+        Burst(trimmer, committed: 400 * Megabyte, live: 300 * Megabyte);
+
+        Assert.Empty(Calm(trimmer, TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
+    public void Native_memory_a_burst_left_resident_is_given_back_too()
+    {
+        // The collector already shrank its heap, but the resident set grew by the native memory the runtime freed.
+        var trimmer = NewTrimmer();
+        _memory.Native = 0;
+        Calm(trimmer, _options.CheckInterval);
+        Burst(trimmer, committed: 6 * Megabyte, live: 4 * Megabyte);
+        _memory.Native = _options.MinSurplusBytes;
+
+        var trim = Assert.Single(Calm(trimmer, _options.CalmPeriod + _options.CheckInterval));
+        Assert.Equal(FakeMemory.Resident(4 * Megabyte, native: 0), trim.After.ResidentBytes);
+    }
+
+    [Fact]
+    public void Resident_growth_below_the_surplus_is_left_alone()
+    {
+        var trimmer = NewTrimmer();
+        _memory.Native = 0;
+        Calm(trimmer, _options.CheckInterval);
+        Burst(trimmer, committed: 6 * Megabyte, live: 4 * Megabyte);
+        _memory.Native = _options.MinSurplusBytes - 7 * Megabyte;
 
         Assert.Empty(Calm(trimmer, TimeSpan.FromMinutes(1)));
     }
@@ -176,7 +202,7 @@ public sealed class IdleMemoryTrimmerTests
         Assert.True(before.AllocatedBytes > 0);
         Assert.True(after.CommittedBytes >= after.LiveBytes);
         Assert.True(after.LiveBytes > 0);
-        Assert.True(ProcessMemory.Instance.ResidentBytes() > 0);
+        Assert.True(after.ResidentBytes > 0);
     }
 
     private IdleMemoryTrimmer NewTrimmer() => new(_options, _time, _memory, null);
@@ -220,6 +246,9 @@ public sealed class IdleMemoryTrimmerTests
 
         public long Live { get; set; }
 
+        /// <summary>Native memory the process holds beside its heap; a trim gives it back.</summary>
+        public long Native { get; set; }
+
         /// <summary>What committed memory a trim leaves; by default, the live heap.</summary>
         public long? CommittedAfterTrim { get; set; }
 
@@ -232,17 +261,18 @@ public sealed class IdleMemoryTrimmerTests
         public HeapReading Read()
         {
             Interlocked.Increment(ref _reads);
-            var reading = new HeapReading(Allocated, Committed, Live);
+            var reading = new HeapReading(Allocated, Committed, Live, Resident(Committed, Native));
             OnRead?.Invoke();
             return reading;
         }
 
-        public long ResidentBytes() => 60 * Megabyte + Committed;
+        public static long Resident(long committed, long native) => 60 * Megabyte + committed + native;
 
         public void Trim()
         {
             Trims++;
             Committed = CommittedAfterTrim ?? Live;
+            Native = 0;
         }
     }
 }

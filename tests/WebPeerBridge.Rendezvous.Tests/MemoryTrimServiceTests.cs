@@ -23,7 +23,7 @@ public sealed class MemoryTrimServiceTests
         Assert.True(validator.Validate(null, new MemoryTrimOptions { CalmPeriod = TimeSpan.FromDays(2) }).Failed);
         Assert.True(validator.Validate(null, new MemoryTrimOptions { CalmAllocationBytesPerSecond = -1 }).Failed);
         Assert.True(validator.Validate(null, new MemoryTrimOptions { MinSurplusBytes = 4096 }).Failed);
-        Assert.True(validator.Validate(null, new MemoryTrimOptions { MinCommittedToLiveRatio = 1.0 }).Failed);
+        Assert.True(validator.Validate(null, new MemoryTrimOptions { MaxLiveBytes = 0 }).Failed);
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public sealed class MemoryTrimServiceTests
         Assert.False(options.Enabled);
         Assert.Equal(TimeSpan.FromSeconds(30), options.CalmPeriod);
 
-        using var invalid = Services(new() { ["MemoryTrim:MinCommittedToLiveRatio"] = "0.5" });
+        using var invalid = Services(new() { ["MemoryTrim:MinSurplusBytes"] = "1000" });
         Assert.Throws<OptionsValidationException>(() => invalid.GetRequiredService<IOptions<MemoryTrimOptions>>().Value);
     }
 

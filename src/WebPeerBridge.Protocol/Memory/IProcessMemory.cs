@@ -5,8 +5,5 @@ internal interface IProcessMemory
 {
     HeapReading Read();
 
-    /// <summary>The resident set, for the log line of a trim.</summary>
-    long ResidentBytes();
-
     void Trim();
 }

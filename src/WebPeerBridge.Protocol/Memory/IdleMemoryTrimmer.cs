@@ -5,9 +5,10 @@ namespace WebPeerBridge.Protocol.Memory;
 /// generation it grew to during a burst committed for the next one, and an idle process runs no collection that would
 /// release it: after a flood, a server with 2 MB of live objects kept 20 MB committed, and glibc kept the runtime's freed
 /// native memory. Every <see cref="MemoryTrimOptions.CheckInterval"/> this reads the allocation rate and the heap (no
-/// collection); once the process has been calm for <see cref="MemoryTrimOptions.CalmPeriod"/> after a burst and the
-/// collector holds far more than the live heap, it runs one aggressive collection (blocking, compacting, decommitting)
-/// and, on glibc, <c>malloc_trim</c>. A busy process is never trimmed, a calm one once per burst.
+/// collection); once the process has been calm for <see cref="MemoryTrimOptions.CalmPeriod"/> after a burst, and the
+/// collector holds far more than the live heap or the resident set grew since the last trim, it runs one aggressive
+/// collection (blocking, compacting, decommitting) and, on glibc, <c>malloc_trim</c>. A busy process is never trimmed,
+/// a calm one once per burst.
 /// </summary>
 public sealed class IdleMemoryTrimmer : IAsyncDisposable
 {
@@ -60,12 +61,11 @@ public sealed class IdleMemoryTrimmer : IAsyncDisposable
             return null;
         }
 
-        var residentBefore = _memory.ResidentBytes();
         _memory.Trim();
         var ended = _time.GetTimestamp();
         var after = _memory.Read();
         _policy.Trimmed(after, ended);
-        return new MemoryTrimmed(before, after, residentBefore, _memory.ResidentBytes(), _time.GetElapsedTime(started, ended));
+        return new MemoryTrimmed(before, after, _time.GetElapsedTime(started, ended));
     }
 
     private async Task RunAsync(PeriodicTimer timer, CancellationToken cancellationToken)

@@ -37,16 +37,17 @@ public sealed class MemoryTrimOptions
     public long CalmAllocationBytesPerSecond { get; set; } = 64 * 1024;
 
     /// <summary>
-    /// Trim only when the collector holds at least this much committed memory beyond the live heap, and only after the
-    /// process allocated at least this much since the last trim (a new burst).
+    /// Trim only after the process allocated at least this much since the last trim (a new burst), and only when the
+    /// collector holds at least this much committed memory beyond the live heap, or the resident set grew by at least
+    /// this much since the last trim (native memory the runtime freed, which glibc keeps).
     /// </summary>
     [Range(1024 * 1024, 1L << 40)]
     public long MinSurplusBytes { get; set; } = 8 * 1024 * 1024;
 
     /// <summary>
-    /// Trim only when committed memory is at least this many times the live heap: a process with a big live heap and
-    /// ordinary headroom is left alone (a full compacting collection of a big heap is a long pause).
+    /// A process whose live heap is bigger than this is never trimmed: a full compacting collection of it would pause
+    /// it too long for what it gives back (its headroom is small beside it anyway).
     /// </summary>
-    [Range(1.1, 1000.0)]
-    public double MinCommittedToLiveRatio { get; set; } = 2.0;
+    [Range(1024 * 1024, 1L << 40)]
+    public long MaxLiveBytes { get; set; } = 128 * 1024 * 1024;
 }

@@ -12,16 +12,17 @@ internal sealed partial class ProcessMemory : IProcessMemory
     public HeapReading Read()
     {
         var info = GC.GetGCMemoryInfo();
-        return new HeapReading(GC.GetTotalAllocatedBytes(precise: false), info.TotalCommittedBytes, info.HeapSizeBytes - info.FragmentedBytes);
+        return new HeapReading(GC.GetTotalAllocatedBytes(precise: false), info.TotalCommittedBytes, info.HeapSizeBytes - info.FragmentedBytes,
+            Environment.WorkingSet);
     }
-
-    public long ResidentBytes() => Environment.WorkingSet;
 
     public void Trim()
     {
         // Aggressive (blocking, compacting, every generation) is the one mode in which the collector also decommits the
         // free regions it keeps for the next allocations: the resident set goes back, not only the heap.
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        // The burst's dead sockets and handles free their native memory in finalizers: let them run before the native trim.
+        GC.WaitForPendingFinalizers();
         TrimNative();
     }
 

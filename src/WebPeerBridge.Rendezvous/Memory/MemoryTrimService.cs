@@ -24,9 +24,9 @@ public sealed partial class MemoryTrimService(IOptions<MemoryTrimOptions> option
             return Task.CompletedTask;
         }
 
-        LogOn(o.CalmPeriod.TotalSeconds, o.CalmAllocationBytesPerSecond / 1024, o.MinSurplusBytes / (1024 * 1024.0), o.MinCommittedToLiveRatio);
+        LogOn(o.CalmPeriod.TotalSeconds, o.CalmAllocationBytesPerSecond / 1024, Megabytes(o.MinSurplusBytes), Megabytes(o.MaxLiveBytes));
         _trimmer = new IdleMemoryTrimmer(o, time, trim => LogTrimmed(
-            Megabytes(trim.ResidentBefore), Megabytes(trim.ResidentAfter), Megabytes(trim.Before.CommittedBytes), Megabytes(trim.After.CommittedBytes),
+            Megabytes(trim.Before.ResidentBytes), Megabytes(trim.After.ResidentBytes), Megabytes(trim.Before.CommittedBytes), Megabytes(trim.After.CommittedBytes),
             Megabytes(trim.After.LiveBytes), Math.Round(trim.Pause.TotalMilliseconds, 1)));
         _trimmer.Start();
         return Task.CompletedTask;
@@ -47,8 +47,8 @@ public sealed partial class MemoryTrimService(IOptions<MemoryTrimOptions> option
     private static double Megabytes(long bytes) => Math.Round(bytes / (1024 * 1024.0), 1);
 
     [LoggerMessage(1, LogLevel.Information,
-        "Memory trimming on: after {CalmSeconds} s below {CalmKilobytesPerSecond} KB/s of allocations, when the heap holds over {MinSurplusMegabytes} MB and {Ratio}x beyond its live objects")]
-    private partial void LogOn(double calmSeconds, long calmKilobytesPerSecond, double minSurplusMegabytes, double ratio);
+        "Memory trimming on: after {CalmSeconds} s below {CalmKilobytesPerSecond} KB/s of allocations, when {MinSurplusMegabytes} MB or more can be given back and at most {MaxLiveMegabytes} MB are live")]
+    private partial void LogOn(double calmSeconds, long calmKilobytesPerSecond, double minSurplusMegabytes, double maxLiveMegabytes);
 
     [LoggerMessage(2, LogLevel.Information, "Memory trimming off (MemoryTrim:Enabled=false)")]
     private partial void LogOff();
