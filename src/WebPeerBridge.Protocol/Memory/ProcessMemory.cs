@@ -5,13 +5,14 @@ namespace WebPeerBridge.Protocol.Memory;
 /// <summary>This process's garbage collector and, on Linux with glibc, its native allocator.</summary>
 internal sealed partial class ProcessMemory : IProcessMemory
 {
-    private static bool s_nativeTrim = OperatingSystem.IsLinux();
+    private bool _nativeTrim = OperatingSystem.IsLinux();
 
     public static ProcessMemory Instance { get; } = new();
 
     public HeapReading Read()
     {
         var info = GC.GetGCMemoryInfo();
+        // Environment.WorkingSet reads /proc on Linux: ~60 µs, every check interval.
         return new HeapReading(GC.GetTotalAllocatedBytes(precise: false), info.TotalCommittedBytes, info.HeapSizeBytes - info.FragmentedBytes,
             Environment.WorkingSet);
     }
@@ -27,11 +28,11 @@ internal sealed partial class ProcessMemory : IProcessMemory
     }
 
     // The runtime's own native allocations during a burst (the JIT's scratch memory, sockets' state) are freed into
-    // glibc's arenas, which return only their top to the system: after a flood 5–8 MB of free pages stayed resident in
+    // glibc's arenas, which return only their top to the system: after a flood 5–13 MB of free pages stayed resident in
     // each program. malloc_trim gives back every free page of every arena. Other C libraries (musl) have no such call.
-    private static void TrimNative()
+    private void TrimNative()
     {
-        if (!s_nativeTrim)
+        if (!_nativeTrim)
         {
             return;
         }
@@ -42,7 +43,7 @@ internal sealed partial class ProcessMemory : IProcessMemory
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
         {
-            s_nativeTrim = false;
+            _nativeTrim = false;
         }
     }
 
