@@ -7,7 +7,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using MudBlazor;
 using MudBlazor.Services;
+using WebPeerBridge.Protocol.Memory;
 using WebPeerBridge.Rendezvous;
+using WebPeerBridge.Rendezvous.Memory;
 using WebPeerBridge.Web.Components;
 using WebPeerBridge.Web.Components.Chat;
 using WebPeerBridge.Web.Components.Layout;
@@ -48,6 +50,8 @@ internal static class BridgeServiceCollectionExtensions
         }
 
         services.TryAddSingleton(TimeProvider.System);
+        // One trimmer for the whole process (bridge and embedded server): a calm bridge gives back what a burst grew.
+        services.AddMemoryTrimming(configuration.GetSection(MemoryTrimOptions.SectionName));
         services.AddSingleton<RendezvousTarget>();
         services.AddSingleton<PeerAgentFactory>();
         // Session cookies are signed and encrypted; with kept sessions the key ring is kept beside them, so that the
