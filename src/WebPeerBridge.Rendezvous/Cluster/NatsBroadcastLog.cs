@@ -17,8 +17,7 @@ namespace WebPeerBridge.Rendezvous.Cluster;
 internal sealed partial class NatsBroadcastLog : IBroadcastLog
 {
     // The newest broadcasts the stream consumer delivered, in seq order: most welcomes are served from here, not the stream.
-    private const int TailCapacity = 1024;
-    private readonly Said[] _tail = new Said[TailCapacity];
+    private readonly Said[] _tail;
     private readonly Lock _gate = new();
     private readonly NatsCluster _cluster;
     private readonly ILogger<NatsBroadcastLog> _logger;
@@ -30,6 +29,7 @@ internal sealed partial class NatsBroadcastLog : IBroadcastLog
     {
         _cluster = cluster;
         _logger = logger;
+        _tail = new Said[cluster.Options.HistoryTailCapacity];
     }
 
     /// <summary>The newest <c>seq</c> this node knows to be stored (from the stream at start, then from acks and the consumer).</summary>
@@ -46,7 +46,7 @@ internal sealed partial class NatsBroadcastLog : IBroadcastLog
     /// <summary>Asks the stream for its newest <c>seq</c> (it may be ahead of this node); on failure what this node knows.</summary>
     public async ValueTask<long> RefreshLastSeqAsync()
     {
-        using var timeout = new CancellationTokenSource(_cluster.Rendezvous.HistoryWriteTimeout);
+        using var timeout = new CancellationTokenSource(_cluster.Options.OperationTimeout, _cluster.Time);
         try
         {
             var stream = await _cluster.JetStream.GetStreamAsync(_cluster.Options.StreamName, cancellationToken: timeout.Token).ConfigureAwait(false);
@@ -64,8 +64,8 @@ internal sealed partial class NatsBroadcastLog : IBroadcastLog
     public async ValueTask<Said> PublishAsync(NewBroadcast broadcast, CancellationToken cancellationToken)
     {
         var line = FrameCodec.ToLine(new Said(0, broadcast.Id, broadcast.From, broadcast.Text, broadcast.At));
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_cluster.Rendezvous.HistoryWriteTimeout);
+        using var deadline = new CancellationTokenSource(_cluster.Rendezvous.HistoryWriteTimeout, _cluster.Time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         PubAckResponse ack;
         try
         {
@@ -142,9 +142,9 @@ internal sealed partial class NatsBroadcastLog : IBroadcastLog
                 _tailCount = 0;
             }
 
-            _tail[said.Seq % TailCapacity] = said;
+            _tail[said.Seq % _tail.Length] = said;
             _tailLast = said.Seq;
-            _tailCount = Math.Min(_tailCount + 1, TailCapacity);
+            _tailCount = Math.Min(_tailCount + 1, _tail.Length);
         }
     }
 
@@ -160,7 +160,7 @@ internal sealed partial class NatsBroadcastLog : IBroadcastLog
             var entries = new List<Said>((int)(through - first + 1));
             for (var seq = first; seq <= through; seq++)
             {
-                entries.Add(_tail[seq % TailCapacity]);
+                entries.Add(_tail[seq % _tail.Length]);
             }
 
             return entries;
@@ -169,9 +169,9 @@ internal sealed partial class NatsBroadcastLog : IBroadcastLog
 
     private async Task<List<Said>> ReadStreamAsync(long first, long throughSeq, int count, CancellationToken cancellationToken)
     {
-        var entries = new List<Said>(Math.Min(count, 1024));
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_cluster.Rendezvous.HistoryWriteTimeout * 2);
+        var entries = new List<Said>(Math.Min(count, _tail.Length));
+        using var deadline = new CancellationTokenSource(_cluster.Options.HistoryReadTimeout, _cluster.Time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
             var consumer = await _cluster.JetStream.CreateOrderedConsumerAsync(_cluster.Options.StreamName, new NatsJSOrderedConsumerOpts

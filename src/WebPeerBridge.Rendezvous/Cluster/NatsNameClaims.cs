@@ -16,7 +16,6 @@ namespace WebPeerBridge.Rendezvous.Cluster;
 /// </summary>
 internal sealed partial class NatsNameClaims
 {
-    private const int MaxAttempts = 8;
     private readonly NatsCluster _cluster;
     private readonly Func<string, bool> _isNodeAlive;
     private readonly ILogger<NatsNameClaims> _logger;
@@ -44,12 +43,12 @@ internal sealed partial class NatsNameClaims
         var key = ClusterKeys.Name(name);
         var mine = Serialize(new NameClaim(name, token, _cluster.NodeId, HeldUntil: null));
         // The hub's loop waits for this: never longer than a broadcast write may take.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_cluster.Rendezvous.HistoryWriteTimeout);
+        using var deadline = new CancellationTokenSource(_cluster.Options.OperationTimeout, _cluster.Time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         cancellationToken = timeout.Token;
         try
         {
-            for (var attempt = 0; attempt < MaxAttempts; attempt++)
+            for (var attempt = 0; attempt < _cluster.Options.MaxClaimAttempts; attempt++)
             {
                 var read = await Bucket.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
                 if (!read.Success || Deserialize(read.Value.Value) is not { } claim)
@@ -125,8 +124,8 @@ internal sealed partial class NatsNameClaims
     public async ValueTask HoldAbandonedAsync(string name, string node, CancellationToken cancellationToken)
     {
         var key = ClusterKeys.Name(name);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_cluster.Rendezvous.HistoryWriteTimeout);
+        using var deadline = new CancellationTokenSource(_cluster.Options.OperationTimeout, _cluster.Time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         cancellationToken = timeout.Token;
         try
         {
@@ -147,8 +146,8 @@ internal sealed partial class NatsNameClaims
     /// <summary>The node <paramref name="name"/> is claimed by now (online or held); null when it is free or the bucket does not answer.</summary>
     public async ValueTask<string?> OwnerAsync(string name, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_cluster.Rendezvous.HistoryWriteTimeout);
+        using var deadline = new CancellationTokenSource(_cluster.Options.OperationTimeout, _cluster.Time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
             var read = await Bucket.TryGetEntryAsync<byte[]>(ClusterKeys.Name(name), cancellationToken: timeout.Token).ConfigureAwait(false);
@@ -168,7 +167,7 @@ internal sealed partial class NatsNameClaims
     {
         await previous.ConfigureAwait(false);
         var key = ClusterKeys.Name(name);
-        using var timeout = new CancellationTokenSource(_cluster.Rendezvous.HistoryWriteTimeout * 2);
+        using var timeout = new CancellationTokenSource(_cluster.Options.OperationTimeout, _cluster.Time);
         try
         {
             var read = await Bucket.TryGetEntryAsync<byte[]>(key, cancellationToken: timeout.Token).ConfigureAwait(false);

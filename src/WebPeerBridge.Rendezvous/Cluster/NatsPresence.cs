@@ -18,11 +18,7 @@ internal sealed partial class NatsPresence : IAsyncDisposable
     private readonly NatsCluster _cluster;
     private readonly IClusterEvents _events;
     private readonly ILogger<NatsPresence> _logger;
-    private readonly Channel<(string Key, byte[] Value, Task After)> _writes = Channel.CreateBounded<(string, byte[], Task)>(new BoundedChannelOptions(65_536)
-    {
-        SingleReader = true,
-        FullMode = BoundedChannelFullMode.DropWrite,
-    });
+    private readonly Channel<(string Key, byte[] Value, Task After)> _writes;
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, DateTimeOffset> _lastHeard = new(StringComparer.Ordinal);
@@ -38,6 +34,11 @@ internal sealed partial class NatsPresence : IAsyncDisposable
         _cluster = cluster;
         _events = events;
         _logger = logger;
+        _writes = Channel.CreateBounded<(string, byte[], Task)>(new BoundedChannelOptions(cluster.Options.PresenceQueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.DropWrite,
+        });
     }
 
     /// <summary>Starts writing, watching and beating; returns once the bucket's current entries were read.</summary>
@@ -94,7 +95,7 @@ internal sealed partial class NatsPresence : IAsyncDisposable
 
         // Entries already queued (the left of every member at shutdown) are still written, for a while at most.
         _writes.Writer.TryComplete();
-        await Task.WhenAny(_writer, Task.Delay(_cluster.Rendezvous.HistoryWriteTimeout * 4, _cluster.Time)).ConfigureAwait(false);
+        await Task.WhenAny(_writer, Task.Delay(_cluster.Options.StopTimeout, _cluster.Time)).ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _writer.ConfigureAwait(false);
         await Task.WhenAll(_watcher, _beats).ConfigureAwait(false);
@@ -124,8 +125,8 @@ internal sealed partial class NatsPresence : IAsyncDisposable
                 return;
             }
 
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-            timeout.CancelAfter(_cluster.Rendezvous.HistoryWriteTimeout);
+            using var deadline = new CancellationTokenSource(_cluster.Options.OperationTimeout, _cluster.Time);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, deadline.Token);
             try
             {
                 await _cluster.Presence.PutAsync(key, value, cancellationToken: timeout.Token).ConfigureAwait(false);

@@ -76,7 +76,7 @@ internal sealed partial class StreamFanout : IAsyncDisposable
                 LogConsumeFailed(ex, _next);
                 try
                 {
-                    await Task.Delay(TimeSpan.FromMilliseconds(500), _cluster.Time, token).ConfigureAwait(false);
+                    await Task.Delay(_cluster.Options.ConsumerRetryDelay, _cluster.Time, token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {

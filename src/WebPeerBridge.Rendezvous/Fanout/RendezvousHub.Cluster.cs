@@ -96,7 +96,7 @@ internal sealed partial class RendezvousHub : IClusterEvents
         if (_claims is not null)
         {
             // Bounded: with NATS away each release waits for its timeout; what is not written stays claimed by this node.
-            await Task.WhenAny(_claims.FlushAsync(), Task.Delay(_options.HistoryWriteTimeout * 4, _time)).ConfigureAwait(false);
+            await Task.WhenAny(_claims.FlushAsync(), Task.Delay(_options.Nats.StopTimeout, _time)).ConfigureAwait(false);
         }
     }
 
