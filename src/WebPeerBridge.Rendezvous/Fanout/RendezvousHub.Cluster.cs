@@ -272,8 +272,7 @@ internal sealed partial class RendezvousHub : IClusterEvents
         var name = hello.Name;
         if (_members.TryGetValue(NameSkeletons.Key(name), out var holder) && (hello.Resume is null || !TokenMatches(holder.Token, hello.Resume)))
         {
-            client.Refuse(ErrorCodes.NameTaken, $"The name '{holder.Peer.Name}' is taken.");
-            LogNameTaken(client.ConnectionId, name);
+            RefuseTaken(client, holder.Peer.Name, name);
             return (null, NameClaimOutcome.Taken);
         }
 
@@ -281,16 +280,13 @@ internal sealed partial class RendezvousHub : IClusterEvents
         switch (outcome)
         {
             case NameClaimOutcome.Taken:
-                client.Refuse(ErrorCodes.NameTaken, $"The name '{name}' is taken.");
-                LogNameTaken(client.ConnectionId, name);
+                RefuseTaken(client, name, name);
                 return (null, outcome);
             case NameClaimOutcome.Held:
-                client.Refuse(ErrorCodes.NameTaken,
-                    $"The name '{name}' is kept for its owner to reconnect (for up to {_options.NameHoldTime.TotalSeconds:0} s after they dropped).");
-                LogNameHeld(client.ConnectionId, name);
+                RefuseHeld(client, name);
                 return (null, outcome);
             case NameClaimOutcome.Unavailable:
-                client.Refuse(ErrorCodes.Unavailable, "The server cannot check names right now. Try again in a moment.");
+                RefuseUnavailable(client, name);
                 return (null, outcome);
             case NameClaimOutcome.Claimed when !NameSkeletons.IsHighlyRestrictive(name):
                 // Not a lookalike of a name online or held (that was name_taken), but one that could become one of a name to come.
@@ -302,34 +298,23 @@ internal sealed partial class RendezvousHub : IClusterEvents
         }
     }
 
-    /// <summary>A seed client's adapted name, with <c>-2</c>, <c>-3</c>… until one is free on every node.</summary>
+    /// <summary>A seed client's adapted name, with <c>-2</c>, <c>-3</c>… (from where the last search ended) until one is free on every node.</summary>
     private async ValueTask<(string? Name, NameClaimOutcome Outcome)> ClaimSeedNameAsync(string requested, string token)
     {
-        var adapted = TextRules.AdaptName(requested);
-        for (var n = 1; ; n++)
+        var outcome = NameClaimOutcome.Claimed;
+        var name = await _seedNames.FindAsync(requested, async candidate =>
         {
-            var suffix = n == 1 ? "" : "-" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var candidate = TruncateScalars(adapted, ProtocolLimits.MaxNameLength - suffix.Length) + suffix;
             var key = NameSkeletons.Key(candidate);
             if (_members.ContainsKey(key) || _remote.ContainsKey(key))
             {
-                continue;
+                return false;
             }
 
-            var outcome = await _claims!.ClaimAsync(candidate, null, token, CancellationToken.None).ConfigureAwait(false);
-            if (outcome is NameClaimOutcome.Claimed or NameClaimOutcome.Unavailable)
-            {
-                // Unavailable: the bucket is down; the seed client cannot retry, so it gets the name here alone.
-                return (candidate, outcome);
-            }
-        }
-    }
-
-    private void RefuseMixedScripts(IHubClient client, string name)
-    {
-        client.Refuse(ErrorCodes.InvalidName,
-            "This name mixes scripts (such as Latin with Cyrillic or Greek), so it could pass for another: write it in one script.");
-        LogMixedScripts(client.ConnectionId, name);
+            outcome = await _claims!.ClaimAsync(candidate, null, token, CancellationToken.None).ConfigureAwait(false);
+            // Unavailable: the bucket is down; the seed client cannot retry, so it gets the name here alone.
+            return outcome is NameClaimOutcome.Claimed or NameClaimOutcome.Unavailable;
+        }).ConfigureAwait(false);
+        return (name, outcome);
     }
 
     private ValueTask<HistorySlice> ReadClusterHistoryAsync(long? since, bool isSeed)
@@ -366,8 +351,7 @@ internal sealed partial class RendezvousHub : IClusterEvents
             catch (BroadcastLogUnavailableException ex)
             {
                 LogUnavailable(1, ex.Message);
-                client.TryEnqueue(Outbound.Of(new ErrorFrame(ErrorCodes.Unavailable,
-                    "The server cannot store broadcasts right now; nothing was sent. Try again in a moment.", broadcast.Id)) with { Echoes = 1 });
+                RefuseSay(client, broadcast.Id);
             }
         }
     }
