@@ -29,6 +29,7 @@ internal sealed partial class NatsCluster : IAsyncDisposable
         LoggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<NatsCluster>();
         NodeId = string.IsNullOrEmpty(Options.NodeId) ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)) : Options.NodeId;
+        Incarnation = NodeId + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         Log = new NatsBroadcastLog(this, loggerFactory.CreateLogger<NatsBroadcastLog>());
     }
 
@@ -40,8 +41,17 @@ internal sealed partial class NatsCluster : IAsyncDisposable
 
     public ILoggerFactory LoggerFactory { get; }
 
-    /// <summary>This node's id in presence entries, claims and heartbeats.</summary>
+    /// <summary>This node's id as configured (or a random one): its name in logs and on the NATS connection.</summary>
     public string NodeId { get; }
+
+    /// <summary>
+    /// This process's id in presence entries, claims and heartbeats: the node id and a random part new at every start. A node
+    /// restarted under the same id is another node to the cluster: the names that were online at it stay claimed by its
+    /// former life, which the others (and it) see die within the node timeout, then hold for their tokens; its former
+    /// members are announced as left. Under the bare node id, the restarted node would take its old claims for its own and
+    /// hand those names to anyone, and its heartbeat would keep its former members listed elsewhere for good.
+    /// </summary>
+    public string Incarnation { get; }
 
     /// <summary>The broadcast log on the stream.</summary>
     public NatsBroadcastLog Log { get; }
@@ -92,7 +102,7 @@ internal sealed partial class NatsCluster : IAsyncDisposable
             NumberOfReplicas = Options.Replicas,
             MaxAge = Options.NodeTimeout,
         }, cancellationToken).ConfigureAwait(false);
-        LogConnected(NodeId, Options.Url!, Options.StreamName);
+        LogConnected(NodeId, Incarnation, Options.Url!, Options.StreamName);
     }
 
     public async ValueTask DisposeAsync()
@@ -103,6 +113,6 @@ internal sealed partial class NatsCluster : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(1, LogLevel.Information, "Cluster node {NodeId} connected to NATS at {Url}; broadcasts on stream {Stream}")]
-    private partial void LogConnected(string nodeId, string url, string stream);
+    [LoggerMessage(1, LogLevel.Information, "Cluster node {NodeId} (this start: {Incarnation}) connected to NATS at {Url}; broadcasts on stream {Stream}")]
+    private partial void LogConnected(string nodeId, string incarnation, string url, string stream);
 }

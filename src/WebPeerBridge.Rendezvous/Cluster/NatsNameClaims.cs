@@ -41,7 +41,7 @@ internal sealed partial class NatsNameClaims
     {
         await FlushAsync().ConfigureAwait(false);
         var key = ClusterKeys.Name(name);
-        var mine = Serialize(new NameClaim(name, token, _cluster.NodeId, HeldUntil: null));
+        var mine = Serialize(new NameClaim(name, token, _cluster.Incarnation, HeldUntil: null));
         // The hub's loop waits for this: never longer than a broadcast write may take.
         using var deadline = new CancellationTokenSource(_cluster.Options.OperationTimeout, _cluster.Time);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
@@ -82,11 +82,11 @@ internal sealed partial class NatsNameClaims
 
                     outcome = NameClaimOutcome.Claimed;
                 }
-                else if (claim.Node != _cluster.NodeId && _isNodeAlive(claim.Node))
+                else if (claim.Node != _cluster.Incarnation && _isNodeAlive(claim.Node))
                 {
                     return NameClaimOutcome.Taken;
                 }
-                else if (claim.Node != _cluster.NodeId)
+                else if (claim.Node != _cluster.Incarnation)
                 {
                     // Online at a node that is gone (no node left to see it die, or not yet seen): held from now on, as a
                     // restarted embedded server holds the names that were online when it went away.
@@ -171,7 +171,7 @@ internal sealed partial class NatsNameClaims
         try
         {
             var read = await Bucket.TryGetEntryAsync<byte[]>(key, cancellationToken: timeout.Token).ConfigureAwait(false);
-            if (!read.Success || Deserialize(read.Value.Value) is not { } claim || claim.Node != _cluster.NodeId || claim.Token != token)
+            if (!read.Success || Deserialize(read.Value.Value) is not { } claim || claim.Node != _cluster.Incarnation || claim.Token != token)
             {
                 // Taken over by a resume elsewhere meanwhile: not ours to release.
                 return;

@@ -12,7 +12,11 @@ public sealed class NatsOptions : IValidatableObject
     /// <summary>The NATS server(s), e.g. <c>nats://nats1:4222,nats://nats2:4222</c>; empty: embedded stores, no cluster.</summary>
     public string? Url { get; set; }
 
-    /// <summary>This node's id in presence entries and heartbeats; empty: a new random one at every start.</summary>
+    /// <summary>
+    /// This node's name in logs and on its NATS connection; empty: a new random one at every start. Presence entries, claims
+    /// and heartbeats carry it with a random part new at every start, so a node restarted under the same id is never taken
+    /// for its former life.
+    /// </summary>
     [RegularExpression("^[A-Za-z0-9_-]{0,64}$")]
     public string? NodeId { get; set; }
 

@@ -61,14 +61,14 @@ internal sealed partial class NatsPresence : IAsyncDisposable
     }
 
     /// <summary><paramref name="peer"/> is online here.</summary>
-    public void Online(PeerInfo peer) => Write(ClusterKeys.Member(peer.Name), new PresenceEntry(_cluster.NodeId, peer, peer.Name));
+    public void Online(PeerInfo peer) => Write(ClusterKeys.Member(peer.Name), new PresenceEntry(_cluster.Incarnation, peer, peer.Name));
 
     /// <summary>
     /// This node's member <paramref name="name"/> left for <paramref name="reason"/>; written once <paramref name="released"/>
     /// (its name's release) is done, so whoever sees the <c>left</c> of a <c>bye</c> finds the name free.
     /// </summary>
     public void Left(string name, string reason, Task released) =>
-        Write(ClusterKeys.Member(name), new PresenceEntry(_cluster.NodeId, Name: name, Left: reason), released);
+        Write(ClusterKeys.Member(name), new PresenceEntry(_cluster.Incarnation, Name: name, Left: reason), released);
 
     /// <summary>Renews this node's heartbeat and the entries of its members.</summary>
     public void Beat(IEnumerable<PeerInfo> members)
@@ -79,7 +79,7 @@ internal sealed partial class NatsPresence : IAsyncDisposable
             return;
         }
 
-        Write(ClusterKeys.Node(_cluster.NodeId), new PresenceEntry(_cluster.NodeId));
+        Write(ClusterKeys.Node(_cluster.Incarnation), new PresenceEntry(_cluster.Incarnation));
         foreach (var peer in members)
         {
             Online(peer);
@@ -199,7 +199,7 @@ internal sealed partial class NatsPresence : IAsyncDisposable
             presence = null;
         }
 
-        if (presence is null || presence.Node == _cluster.NodeId)
+        if (presence is null || presence.Node == _cluster.Incarnation)
         {
             return;
         }
