@@ -22,6 +22,7 @@ internal sealed partial class NatsBroadcastLog : IBroadcastLog
     private readonly NatsCluster _cluster;
     private readonly ILogger<NatsBroadcastLog> _logger;
     private long _lastSeq;
+    private long _appended;
     private long _tailLast;
     private int _tailCount;
 
@@ -60,35 +61,47 @@ internal sealed partial class NatsBroadcastLog : IBroadcastLog
         return LastSeq;
     }
 
-    /// <summary>Stores one broadcast and returns it as said; <see cref="BroadcastLogUnavailableException"/> when the stream did not take it in time.</summary>
-    public async ValueTask<Said> PublishAsync(NewBroadcast broadcast, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores one broadcast under <paramref name="msgId"/> and returns it as said; <see cref="BroadcastLogUnavailableException"/>
+    /// when the stream did not acknowledge it within <paramref name="timeout"/> (it may still have stored it). Published again
+    /// under the same id within the stream's duplicate window (2 minutes), it is stored once: the stream answers with the
+    /// <c>seq</c> it got the first time.
+    /// </summary>
+    public async ValueTask<Said> PublishAsync(NewBroadcast broadcast, string msgId, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var line = FrameCodec.ToLine(new Said(0, broadcast.Id, broadcast.From, broadcast.Text, broadcast.At));
-        using var deadline = new CancellationTokenSource(_cluster.Rendezvous.HistoryWriteTimeout, _cluster.Time);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        PubAckResponse ack;
+        using var deadline = new CancellationTokenSource(timeout, _cluster.Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        long seq;
         try
         {
-            ack = await _cluster.JetStream.PublishAsync(_cluster.Options.Subject, line, cancellationToken: timeout.Token).ConfigureAwait(false);
+            var ack = await _cluster.JetStream.PublishAsync(_cluster.Options.Subject, line, opts: new NatsJSPubOpts { MsgId = msgId },
+                cancellationToken: linked.Token).ConfigureAwait(false);
             ack.EnsureSuccess();
+            seq = (long)ack.Seq;
         }
-        catch (Exception ex) when (ex is NatsException or OperationCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        catch (NatsJSDuplicateMessageException duplicate)
+        {
+            // Stored by an earlier publish of this id (its answer was lost): that one's seq.
+            seq = (long)duplicate.Sequence;
+        }
+        catch (Exception ex) when (ex is NatsException or TimeoutException || ex is OperationCanceledException && deadline.IsCancellationRequested)
         {
             throw new BroadcastLogUnavailableException("The broadcast stream did not acknowledge the broadcast: " + ex.Message, ex);
         }
 
-        var seq = (long)ack.Seq;
         Observe(seq);
         return new Said(seq, broadcast.Id, broadcast.From, broadcast.Text, broadcast.At);
     }
 
-    /// <summary>Stores them one after the other, in order; on a failure the ones before it stay stored.</summary>
+    /// <summary>Stores them one after the other, in order, each within the history write timeout; on a failure the ones before it stay stored.</summary>
     public async ValueTask<IReadOnlyList<Said>> AppendAsync(IReadOnlyList<NewBroadcast> broadcasts, CancellationToken cancellationToken)
     {
         var stored = new List<Said>(broadcasts.Count);
         foreach (var broadcast in broadcasts)
         {
-            stored.Add(await PublishAsync(broadcast, cancellationToken).ConfigureAwait(false));
+            var msgId = _cluster.Incarnation + "-a" + Interlocked.Increment(ref _appended).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            stored.Add(await PublishAsync(broadcast, msgId, _cluster.Rendezvous.HistoryWriteTimeout, cancellationToken).ConfigureAwait(false));
         }
 
         return stored;

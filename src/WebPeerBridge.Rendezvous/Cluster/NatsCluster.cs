@@ -20,6 +20,7 @@ internal sealed partial class NatsCluster : IAsyncDisposable
     private INatsKVStore? _names;
     private INatsKVStore? _presence;
     private int _disposed;
+    private int _lost;
 
     public NatsCluster(RendezvousOptions options, TimeProvider time, ILoggerFactory loggerFactory)
     {
@@ -76,6 +77,22 @@ internal sealed partial class NatsCluster : IAsyncDisposable
             MaxReconnectRetry = -1,
         });
         await _connection.ConnectAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+        _connection.ConnectionDisconnected += (_, _) =>
+        {
+            Volatile.Write(ref _lost, 1);
+            LogDisconnected(Options.Url!);
+            return ValueTask.CompletedTask;
+        };
+        _connection.ConnectionOpened += (_, _) =>
+        {
+            // Also raised for the first connection: only back after a loss is news.
+            if (Interlocked.Exchange(ref _lost, 0) == 1)
+            {
+                LogReconnected(Options.Url!);
+            }
+
+            return ValueTask.CompletedTask;
+        };
         _js = new NatsJSContext(_connection);
         await _js.CreateOrUpdateStreamAsync(new StreamConfig(Options.StreamName, [Options.Subject])
         {
@@ -115,4 +132,10 @@ internal sealed partial class NatsCluster : IAsyncDisposable
 
     [LoggerMessage(1, LogLevel.Information, "Cluster node {NodeId} (this start: {Incarnation}) connected to NATS at {Url}; broadcasts on stream {Stream}")]
     private partial void LogConnected(string nodeId, string incarnation, string url, string stream);
+
+    [LoggerMessage(2, LogLevel.Warning, "Connection to NATS at {Url} lost: says and hellos get unavailable until it is back")]
+    private partial void LogDisconnected(string url);
+
+    [LoggerMessage(3, LogLevel.Information, "Connection to NATS at {Url} back")]
+    private partial void LogReconnected(string url);
 }

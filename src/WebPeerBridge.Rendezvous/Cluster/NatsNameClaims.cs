@@ -11,15 +11,20 @@ namespace WebPeerBridge.Rendezvous.Cluster;
 /// Names with their resume tokens and holds, shared by every node (DESIGN.md, names cannot be stolen), keyed by the
 /// name's confusable skeleton in the names bucket; called by the hub's loop only (the embedded hub keeps NameHolds). A
 /// free name is taken with an atomic create; a resume, a hold's end or a dead node's name with an update checked against
-/// the revision read, so of two nodes racing for one name exactly one wins (the other reads again and sees it taken). Releases are written in the background, in order; a claim waits for them first, so a
-/// client that says bye and comes straight back finds its name free.
+/// the revision read, so of two nodes racing for one name exactly one wins (the other reads again and sees it taken).
+/// Releases are written in the background, in order; a claim waits for them first (within its timeout), so a client that
+/// says bye and comes straight back finds its name free. Every call the hub's loop awaits is bounded by
+/// <see cref="NatsOptions.OperationTimeout"/>.
 /// </summary>
-internal sealed partial class NatsNameClaims
+internal sealed partial class NatsNameClaims : IAsyncDisposable
 {
     private readonly NatsCluster _cluster;
     private readonly Func<string, bool> _isNodeAlive;
     private readonly ILogger<NatsNameClaims> _logger;
+    // Cancels what still waits for NATS at stop, before the connection it uses is disposed.
+    private readonly CancellationTokenSource _stopping = new();
     private Task _releases = Task.CompletedTask;
+    private int _disposed;
 
     /// <summary>Claims in <paramref name="cluster"/>'s names bucket; <paramref name="isNodeAlive"/> tells whether another node was heard of lately.</summary>
     public NatsNameClaims(NatsCluster cluster, Func<string, bool> isNodeAlive, ILogger<NatsNameClaims> logger)
@@ -39,15 +44,15 @@ internal sealed partial class NatsNameClaims
     /// </summary>
     public async ValueTask<NameClaimOutcome> ClaimAsync(string name, string? resume, string token, CancellationToken cancellationToken)
     {
-        await FlushAsync().ConfigureAwait(false);
         var key = ClusterKeys.Name(name);
         var mine = Serialize(new NameClaim(name, token, _cluster.Incarnation, HeldUntil: null));
-        // The hub's loop waits for this: never longer than a broadcast write may take.
+        // The hub's loop waits for this, the releases before it included: never longer than the operation timeout.
         using var deadline = new CancellationTokenSource(_cluster.Options.OperationTimeout, _cluster.Time);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         cancellationToken = timeout.Token;
         try
         {
+            await _releases.WaitAsync(cancellationToken).ConfigureAwait(false);
             for (var attempt = 0; attempt < _cluster.Options.MaxClaimAttempts; attempt++)
             {
                 var read = await Bucket.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -110,7 +115,7 @@ internal sealed partial class NatsNameClaims
             // Contended this often: someone else keeps getting it.
             return NameClaimOutcome.Taken;
         }
-        catch (Exception ex) when (ex is NatsException || ex is OperationCanceledException && timeout.IsCancellationRequested)
+        catch (Exception ex) when (ex is NatsException || ex is OperationCanceledException && deadline.IsCancellationRequested)
         {
             LogUnavailable(ex, name);
             return NameClaimOutcome.Unavailable;
@@ -120,27 +125,21 @@ internal sealed partial class NatsNameClaims
     /// <summary>This node's member left: with <paramref name="hold"/> the name is held for its token, else freed at once.</summary>
     public void Release(string name, string token, bool hold) => _releases = ReleaseAfterAsync(_releases, name, token, hold);
 
-    /// <summary>The name's owner was online at <paramref name="node"/>, which died: it is held for its token from now on.</summary>
-    public async ValueTask HoldAbandonedAsync(string name, string node, CancellationToken cancellationToken)
+    /// <summary>
+    /// The names' owners were online at <paramref name="node"/>, which died: each is held for its token from now on. All at
+    /// once, within one operation timeout (a name not held by then is held by the first claim that finds its node dead).
+    /// </summary>
+    public async ValueTask HoldAbandonedAsync(IReadOnlyList<string> names, string node, CancellationToken cancellationToken)
     {
-        var key = ClusterKeys.Name(name);
+        if (names.Count == 0)
+        {
+            return;
+        }
+
         using var deadline = new CancellationTokenSource(_cluster.Options.OperationTimeout, _cluster.Time);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        cancellationToken = timeout.Token;
-        try
-        {
-            var read = await Bucket.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (read.Success && Deserialize(read.Value.Value) is { HeldUntil: null } claim && claim.Node == node)
-            {
-                // Every surviving node tries; the revision lets one of them do it.
-                var held = Serialize(claim with { HeldUntil = _cluster.Time.GetUtcNow() + HoldTime });
-                await Bucket.TryUpdateAsync(key, held, read.Value.Revision, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is NatsException || ex is OperationCanceledException && timeout.IsCancellationRequested)
-        {
-            LogHoldFailed(ex, name);
-        }
+        var until = _cluster.Time.GetUtcNow() + HoldTime;
+        await Task.WhenAll(names.Select(name => HoldAbandonedAsync(name, node, until, deadline, timeout.Token))).ConfigureAwait(false);
     }
 
     /// <summary>The node <paramref name="name"/> is claimed by now (online or held); null when it is free or the bucket does not answer.</summary>
@@ -153,21 +152,59 @@ internal sealed partial class NatsNameClaims
             var read = await Bucket.TryGetEntryAsync<byte[]>(ClusterKeys.Name(name), cancellationToken: timeout.Token).ConfigureAwait(false);
             return read.Success ? Deserialize(read.Value.Value)?.Node : null;
         }
-        catch (Exception ex) when (ex is NatsException || ex is OperationCanceledException && timeout.IsCancellationRequested)
+        catch (Exception ex) when (ex is NatsException || ex is OperationCanceledException && deadline.IsCancellationRequested)
         {
             LogUnavailable(ex, name);
             return null;
         }
     }
 
-    /// <summary>Completes once every release asked for so far is written.</summary>
+    /// <summary>Completes once every release asked for so far is written (or failed).</summary>
     public Task FlushAsync() => _releases;
+
+    /// <summary>
+    /// Waits for the releases asked for (at most <see cref="NatsOptions.StopTimeout"/>), then cancels what is left: nothing
+    /// here uses the NATS connection once this returns.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await Task.WhenAny(_releases, Task.Delay(_cluster.Options.StopTimeout, _cluster.Time)).ConfigureAwait(false);
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _releases.ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private async Task HoldAbandonedAsync(string name, string node, DateTimeOffset until, CancellationTokenSource deadline,
+        CancellationToken cancellationToken)
+    {
+        var key = ClusterKeys.Name(name);
+        try
+        {
+            var read = await Bucket.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (read.Success && Deserialize(read.Value.Value) is { HeldUntil: null } claim && claim.Node == node)
+            {
+                // Every surviving node tries; the revision lets one of them do it.
+                var held = Serialize(claim with { HeldUntil = until });
+                await Bucket.TryUpdateAsync(key, held, read.Value.Revision, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is NatsException || ex is OperationCanceledException && deadline.IsCancellationRequested)
+        {
+            LogHoldFailed(ex, name);
+        }
+    }
 
     private async Task ReleaseAfterAsync(Task previous, string name, string token, bool hold)
     {
         await previous.ConfigureAwait(false);
         var key = ClusterKeys.Name(name);
-        using var timeout = new CancellationTokenSource(_cluster.Options.OperationTimeout, _cluster.Time);
+        using var deadline = new CancellationTokenSource(_cluster.Options.OperationTimeout, _cluster.Time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, deadline.Token);
         try
         {
             var read = await Bucket.TryGetEntryAsync<byte[]>(key, cancellationToken: timeout.Token).ConfigureAwait(false);
@@ -187,7 +224,7 @@ internal sealed partial class NatsNameClaims
                 await Bucket.TryDeleteAsync(key, new NatsKVDeleteOpts { Revision = read.Value.Revision }, timeout.Token).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is NatsException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (ex is NatsException || ex is OperationCanceledException && timeout.IsCancellationRequested)
         {
             // Its name stays claimed by this node; the next claim of it here finds no member and takes it.
             LogReleaseFailed(ex, name);

@@ -30,6 +30,8 @@ internal sealed partial class RendezvousHub : IClusterEvents
     private NatsNameClaims? _claims;
     private StreamFanout? _streamFanout;
     private long _fannedOutSeq;
+    // Numbers this node's publishes: with the incarnation, a message id the stream keeps for its duplicate window.
+    private long _published;
 
     private bool IsClustered => _cluster is not null;
 
@@ -85,19 +87,17 @@ internal sealed partial class RendezvousHub : IClusterEvents
         }
     }
 
-    /// <summary>After the loop: writes the left entries and releases of the members that went with the shutdown.</summary>
+    /// <summary>
+    /// After the loop: writes the left entries and releases of the members that went with the shutdown, both within one
+    /// <see cref="NatsOptions.StopTimeout"/>, then cancels what is left (before the NATS connection is disposed).
+    /// </summary>
     private async Task DisposeClusterAsync()
     {
-        if (_clusterPresence is not null)
-        {
-            await _clusterPresence.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (_claims is not null)
-        {
-            // Bounded: with NATS away each release waits for its timeout; what is not written stays claimed by this node.
-            await Task.WhenAny(_claims.FlushAsync(), Task.Delay(_options.Nats.StopTimeout, _time)).ConfigureAwait(false);
-        }
+        // At once: a left entry waits for its release; both give up at the same deadline. What is not written stays claimed
+        // by this node's incarnation (held once the others see it die) and expires from the presence bucket.
+        await Task.WhenAll(
+            _clusterPresence?.DisposeAsync().AsTask() ?? Task.CompletedTask,
+            _claims?.DisposeAsync().AsTask() ?? Task.CompletedTask).ConfigureAwait(false);
     }
 
     private async ValueTask OnClusterCommandAsync(HubCommand command)
@@ -208,10 +208,7 @@ internal sealed partial class RendezvousHub : IClusterEvents
         }
 
         // Their names are held for their tokens from now on, so they can move here and resume.
-        foreach (var (_, member) in gone)
-        {
-            await _claims!.HoldAbandonedAsync(member.Peer.Name, node, CancellationToken.None).ConfigureAwait(false);
-        }
+        await _claims!.HoldAbandonedAsync([.. gone.Select(g => g.Value.Peer.Name)], node, CancellationToken.None).ConfigureAwait(false);
     }
 
     private async ValueTask RegisterInClusterAsync(IHubClient client, Hello hello, string observedHost)
@@ -332,28 +329,139 @@ internal sealed partial class RendezvousHub : IClusterEvents
             : log.ReadRangeAsync(0, last, _options.WelcomeHistoryCount, _options.WelcomeHistoryMaxBytes, CancellationToken.None);
     }
 
-    /// <summary>Publishes the queued says one after the other (their order is the stream's); each that fails gets <c>unavailable</c>.</summary>
+    /// <summary>
+    /// Publishes the queued says; each that is not stored gets <c>unavailable</c>. A sender's says go in the order it sent
+    /// them, different senders' at once (in waves: the first say of each, then the second of each…), so a batch takes about
+    /// one round trip per say of its busiest sender, not per say. The hub's loop waits for this: at most twice
+    /// <see cref="RendezvousOptions.HistoryWriteTimeout"/> (once more for the says whose acknowledgement did not come, published
+    /// again under their message id: the stream stores them once and answers with their <c>seq</c>). After a failure the rest
+    /// of the batch is refused at once, and so is all of it while NATS is away.
+    /// </summary>
     private async ValueTask PublishSaysAsync()
     {
         var batch = _says.ToArray();
         _says.Clear();
-        foreach (var (client, broadcast) in batch)
+        if (!_cluster!.IsConnected)
+        {
+            foreach (var (client, broadcast) in batch)
+            {
+                RefuseSay(client, broadcast.Id);
+            }
+
+            LogUnavailable(batch.Length, "not connected to NATS");
+            return;
+        }
+
+        var msgIds = new string[batch.Length];
+        for (var i = 0; i < batch.Length; i++)
+        {
+            msgIds[i] = _cluster.Incarnation + "-" + (++_published).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var waves = Waves(batch);
+        var timeout = _options.HistoryWriteTimeout;
+        var deadline = _time.GetUtcNow() + timeout * 2;
+        var retried = false;
+        for (var w = 0; w < waves.Count; w++)
+        {
+            var wave = waves[w].ToArray();
+            var left = deadline - _time.GetUtcNow();
+            if (left <= TimeSpan.Zero)
+            {
+                RefuseRest(batch, waves, w, []);
+                return;
+            }
+
+            var results = await PublishWaveAsync(batch, msgIds, wave, left < timeout ? left : timeout).ConfigureAwait(false);
+            var failed = Enumerable.Range(0, wave.Length).Where(k => results[k] is null).ToArray();
+            if (failed.Length > 0 && !retried && _cluster.IsConnected && deadline - _time.GetUtcNow() is { Ticks: > 0 } remaining)
+            {
+                // Stored but not acknowledged (an answer lost in a reconnect or failover) or not stored: the same id again.
+                retried = true;
+                LogPublishRetried(failed.Length);
+                var again = await PublishWaveAsync(batch, msgIds, [.. failed.Select(k => wave[k])], remaining).ConfigureAwait(false);
+                for (var f = 0; f < failed.Length; f++)
+                {
+                    results[failed[f]] = again[f];
+                }
+
+                failed = [.. failed.Where(k => results[k] is null)];
+            }
+
+            for (var k = 0; k < wave.Length; k++)
+            {
+                if (results[k] is { } said && said.Seq > _fannedOutSeq)
+                {
+                    // Not sent from here: the stream consumer brings it back in stream order (after this, on the hub's loop).
+                    _publishedBy[said.Seq] = batch[wave[k]].Client;
+                }
+            }
+
+            if (failed.Length > 0)
+            {
+                RefuseRest(batch, waves, w + 1, [.. failed.Select(k => wave[k])]);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Refuses the says at <paramref name="failed"/>, then at once every say of the waves from <paramref name="firstWave"/> on.</summary>
+    private void RefuseRest((IHubClient Client, NewBroadcast Broadcast)[] batch, List<List<int>> waves, int firstWave, int[] failed)
+    {
+        var refused = failed.Concat(waves.Skip(firstWave).SelectMany(wave => wave)).ToArray();
+        foreach (var i in refused)
+        {
+            RefuseSay(batch[i].Client, batch[i].Broadcast.Id);
+        }
+
+        LogUnavailable(refused.Length, "the broadcast stream did not acknowledge in time");
+    }
+
+    /// <summary>The says of <paramref name="wave"/> published at once; each one's said, or null if it was not acknowledged.</summary>
+    private async Task<Said?[]> PublishWaveAsync((IHubClient Client, NewBroadcast Broadcast)[] batch, string[] msgIds, int[] wave,
+        TimeSpan timeout)
+    {
+        var log = _cluster!.Log;
+        var pending = new Task<Said>[wave.Length];
+        for (var k = 0; k < wave.Length; k++)
+        {
+            pending[k] = log.PublishAsync(batch[wave[k]].Broadcast, msgIds[wave[k]], timeout, CancellationToken.None).AsTask();
+        }
+
+        var results = new Said?[wave.Length];
+        for (var k = 0; k < wave.Length; k++)
         {
             try
             {
-                // Not sent from here: the stream consumer brings it back in stream order (after this loop, which is the hub's).
-                var stored = await _cluster!.Log.PublishAsync(broadcast, CancellationToken.None).ConfigureAwait(false);
-                if (stored.Seq > _fannedOutSeq)
-                {
-                    _publishedBy[stored.Seq] = client;
-                }
+                results[k] = await pending[k].ConfigureAwait(false);
             }
             catch (BroadcastLogUnavailableException ex)
             {
-                LogUnavailable(1, ex.Message);
-                RefuseSay(client, broadcast.Id);
+                LogPublishFailed(ex.Message);
             }
         }
+
+        return results;
+    }
+
+    /// <summary>The batch's indexes in waves: the k-th say of every sender in the k-th wave, each wave in the batch's order.</summary>
+    private static List<List<int>> Waves((IHubClient Client, NewBroadcast Broadcast)[] batch)
+    {
+        var waves = new List<List<int>>();
+        var countOf = new Dictionary<IHubClient, int>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < batch.Length; i++)
+        {
+            var k = countOf.GetValueOrDefault(batch[i].Client);
+            countOf[batch[i].Client] = k + 1;
+            if (k == waves.Count)
+            {
+                waves.Add([]);
+            }
+
+            waves[k].Add(i);
+        }
+
+        return waves;
     }
 
     /// <summary>A member of this node left: others learn it from its presence entry; its name is held or freed for all.</summary>
@@ -376,4 +484,10 @@ internal sealed partial class RendezvousHub : IClusterEvents
 
     [LoggerMessage(20, LogLevel.Information, "{ConnectionId} ({Name}) moved to node {Node}: closed without a word")]
     private partial void LogMovedAway(string connectionId, string name, string node);
+
+    [LoggerMessage(21, LogLevel.Warning, "Publishing again {Count} says the stream did not acknowledge in time (under the same message ids)")]
+    private partial void LogPublishRetried(int count);
+
+    [LoggerMessage(22, LogLevel.Debug, "A publish failed: {Reason}")]
+    private partial void LogPublishFailed(string reason);
 }
