@@ -57,6 +57,9 @@ internal sealed partial class NatsCluster : IAsyncDisposable
     /// <summary>The broadcast log on the stream.</summary>
     public NatsBroadcastLog Log { get; }
 
+    /// <summary>Raised when the connection to NATS is back after a loss (on NATS.Net's thread: handlers only signal).</summary>
+    public event Action? Reconnected;
+
     /// <summary>Whether the connection to NATS is up now (NATS.Net reconnects by itself when it is not).</summary>
     public bool IsConnected => _connection?.ConnectionState == NatsConnectionState.Open;
 
@@ -89,6 +92,7 @@ internal sealed partial class NatsCluster : IAsyncDisposable
             if (Interlocked.Exchange(ref _lost, 0) == 1)
             {
                 LogReconnected(Options.Url!);
+                Reconnected?.Invoke();
             }
 
             return ValueTask.CompletedTask;

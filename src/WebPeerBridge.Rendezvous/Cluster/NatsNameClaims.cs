@@ -23,6 +23,11 @@ internal sealed partial class NatsNameClaims : IAsyncDisposable
     private readonly ILogger<NatsNameClaims> _logger;
     // Cancels what still waits for NATS at stop, before the connection it uses is disposed.
     private readonly CancellationTokenSource _stopping = new();
+
+    // Releases that did not reach NATS, by key: written again with every heartbeat until they do (without, the name stays
+    // claimed by this node for good, and every other node refuses it as taken). Used by the release chain and the hub's loop.
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, PendingRelease> _failed = new(StringComparer.Ordinal);
     private Task _releases = Task.CompletedTask;
     private int _disposed;
 
@@ -52,13 +57,14 @@ internal sealed partial class NatsNameClaims : IAsyncDisposable
         cancellationToken = timeout.Token;
         try
         {
-            await _releases.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _releases.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            cancellationToken.ThrowIfCancellationRequested();
             for (var attempt = 0; attempt < _cluster.Options.MaxClaimAttempts; attempt++)
             {
                 var read = await Bucket.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
                 if (!read.Success || Deserialize(read.Value.Value) is not { } claim)
                 {
-                    if (read.Error is not (null or NatsKVKeyNotFoundException or NatsKVKeyDeletedException))
+                    if (!read.Success && read.Error is not (NatsKVKeyNotFoundException or NatsKVKeyDeletedException))
                     {
                         throw read.Error;
                     }
@@ -99,15 +105,24 @@ internal sealed partial class NatsNameClaims : IAsyncDisposable
                     await Bucket.TryUpdateAsync(key, held, revision, cancellationToken: cancellationToken).ConfigureAwait(false);
                     return NameClaimOutcome.Held;
                 }
+                else if (TakeFailedRelease(key, claim.Token) is { HeldUntil: { } heldUntil } && heldUntil > now)
+                {
+                    // Online here by the bucket, yet the hub has no member of that name (the hub asks only then): its
+                    // connection dropped without bye while NATS was away. Held, as the release would have written.
+                    await Bucket.TryUpdateAsync(key, Serialize(claim with { HeldUntil = heldUntil }), revision, cancellationToken: cancellationToken)
+                        .ConfigureAwait(false);
+                    return NameClaimOutcome.Held;
+                }
                 else
                 {
-                    // Online here by the bucket, yet the hub has no member of that name (the hub asks only then): a release
-                    // that never got written. The name is free.
+                    // Online here by the bucket, no member: a bye (or a hold over by now) whose release was not written. Free.
                     outcome = NameClaimOutcome.Claimed;
                 }
 
                 if ((await Bucket.TryUpdateAsync(key, mine, revision, cancellationToken: cancellationToken).ConfigureAwait(false)).Success)
                 {
+                    // Ours again (resumed or taken anew): a release of its former token still pending is no more.
+                    TakeFailedRelease(key, claim.Token);
                     return outcome;
                 }
             }
@@ -123,7 +138,29 @@ internal sealed partial class NatsNameClaims : IAsyncDisposable
     }
 
     /// <summary>This node's member left: with <paramref name="hold"/> the name is held for its token, else freed at once.</summary>
-    public void Release(string name, string token, bool hold) => _releases = ReleaseAfterAsync(_releases, name, token, hold);
+    public void Release(string name, string token, bool hold) =>
+        _releases = ReleaseAfterAsync(_releases, new PendingRelease(name, token, hold ? _cluster.Time.GetUtcNow() + HoldTime : null));
+
+    /// <summary>Writes again, after the releases asked for, those that did not reach NATS (called with every heartbeat).</summary>
+    public void RetryFailedReleases()
+    {
+        PendingRelease[] failed;
+        lock (_gate)
+        {
+            if (_failed.Count == 0)
+            {
+                return;
+            }
+
+            failed = [.. _failed.Values];
+            _failed.Clear();
+        }
+
+        foreach (var release in failed)
+        {
+            _releases = ReleaseAfterAsync(_releases, release);
+        }
+    }
 
     /// <summary>
     /// The names' owners were online at <paramref name="node"/>, which died: each is held for its token from now on. All at
@@ -175,7 +212,7 @@ internal sealed partial class NatsNameClaims : IAsyncDisposable
 
         await Task.WhenAny(_releases, Task.Delay(_cluster.Options.StopTimeout, _cluster.Time)).ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await _releases.ConfigureAwait(false);
+        await _releases.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stopping.Dispose();
     }
 
@@ -199,35 +236,63 @@ internal sealed partial class NatsNameClaims : IAsyncDisposable
         }
     }
 
-    private async Task ReleaseAfterAsync(Task previous, string name, string token, bool hold)
+    private async Task ReleaseAfterAsync(Task previous, PendingRelease release)
     {
-        await previous.ConfigureAwait(false);
-        var key = ClusterKeys.Name(name);
+        // One release that failed in an unforeseen way must not stop the ones after it (nor every claim, which waits for them).
+        await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        var key = ClusterKeys.Name(release.Name);
         using var deadline = new CancellationTokenSource(_cluster.Options.OperationTimeout, _cluster.Time);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, deadline.Token);
         try
         {
             var read = await Bucket.TryGetEntryAsync<byte[]>(key, cancellationToken: timeout.Token).ConfigureAwait(false);
-            if (!read.Success || Deserialize(read.Value.Value) is not { } claim || claim.Node != _cluster.Incarnation || claim.Token != token)
+            if (!read.Success && read.Error is not (NatsKVKeyNotFoundException or NatsKVKeyDeletedException))
+            {
+                throw read.Error;
+            }
+
+            if (!read.Success || Deserialize(read.Value.Value) is not { } claim || claim.Node != _cluster.Incarnation || claim.Token != release.Token)
             {
                 // Taken over by a resume elsewhere meanwhile: not ours to release.
                 return;
             }
 
-            if (hold)
+            // A revision moved on meanwhile (a claim or resume of the name) is no failure: the name is not ours to release.
+            if (release.HeldUntil is { } until)
             {
-                var held = Serialize(claim with { HeldUntil = _cluster.Time.GetUtcNow() + HoldTime });
-                await Bucket.TryUpdateAsync(key, held, read.Value.Revision, cancellationToken: timeout.Token).ConfigureAwait(false);
+                var held = await Bucket.TryUpdateAsync(key, Serialize(claim with { HeldUntil = until }), read.Value.Revision, cancellationToken: timeout.Token)
+                    .ConfigureAwait(false);
+                if (!held.Success && held.Error is not NatsKVWrongLastRevisionException)
+                {
+                    throw held.Error;
+                }
             }
             else
             {
-                await Bucket.TryDeleteAsync(key, new NatsKVDeleteOpts { Revision = read.Value.Revision }, timeout.Token).ConfigureAwait(false);
+                var freed = await Bucket.TryDeleteAsync(key, new NatsKVDeleteOpts { Revision = read.Value.Revision }, timeout.Token).ConfigureAwait(false);
+                if (!freed.Success && freed.Error is not NatsKVWrongLastRevisionException)
+                {
+                    throw freed.Error;
+                }
             }
         }
         catch (Exception ex) when (ex is NatsException || ex is OperationCanceledException && timeout.IsCancellationRequested)
         {
-            // Its name stays claimed by this node; the next claim of it here finds no member and takes it.
-            LogReleaseFailed(ex, name);
+            // Written again with the next heartbeat; meanwhile the name stays claimed by this node.
+            LogReleaseFailed(ex, release.Name);
+            lock (_gate)
+            {
+                _failed.TryAdd(key, release);
+            }
+        }
+    }
+
+    /// <summary>Removes and returns the pending release of <paramref name="key"/> for <paramref name="token"/>, if any.</summary>
+    private PendingRelease? TakeFailedRelease(string key, string token)
+    {
+        lock (_gate)
+        {
+            return _failed.TryGetValue(key, out var release) && release.Token == token && _failed.Remove(key) ? release : null;
         }
     }
 
@@ -256,9 +321,12 @@ internal sealed partial class NatsNameClaims : IAsyncDisposable
     [LoggerMessage(1, LogLevel.Warning, "Names bucket unavailable: could not claim {Name}")]
     private partial void LogUnavailable(Exception exception, string name);
 
-    [LoggerMessage(2, LogLevel.Warning, "Names bucket unavailable: could not release {Name}")]
+    [LoggerMessage(2, LogLevel.Warning, "Names bucket unavailable: could not release {Name} (trying again with the next heartbeat)")]
     private partial void LogReleaseFailed(Exception exception, string name);
 
     [LoggerMessage(3, LogLevel.Warning, "Names bucket unavailable: could not hold {Name} of a dead node")]
     private partial void LogHoldFailed(Exception exception, string name);
+
+    /// <summary>A release of <paramref name="Name"/>'s claim under <paramref name="Token"/>: held until <paramref name="HeldUntil"/>, or freed (null).</summary>
+    private sealed record PendingRelease(string Name, string Token, DateTimeOffset? HeldUntil);
 }

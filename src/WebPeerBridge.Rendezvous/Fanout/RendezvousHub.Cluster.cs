@@ -123,7 +123,9 @@ internal sealed partial class RendezvousHub : IClusterEvents
                 await OnNodeDiedAsync(command.Text!).ConfigureAwait(false);
                 break;
             case HubCommandKind.Heartbeat:
-                _clusterPresence!.Beat(_presence.Online);
+                // Releases that did not reach NATS first, then the lefts waiting for them with the renewals.
+                _claims!.RetryFailedReleases();
+                _clusterPresence!.Beat([.. _presence.Online], _claims.FlushAsync());
                 break;
         }
     }
