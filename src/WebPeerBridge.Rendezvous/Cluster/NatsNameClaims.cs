@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
+using NATS.Client.JetStream.Models;
 using NATS.Client.KeyValueStore;
 
 namespace WebPeerBridge.Rendezvous.Cluster;
@@ -29,6 +30,7 @@ internal sealed partial class NatsNameClaims : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<string, PendingRelease> _failed = new(StringComparer.Ordinal);
     private Task _releases = Task.CompletedTask;
+    private Task _sweep = Task.CompletedTask;
     private int _disposed;
 
     /// <summary>Claims in <paramref name="cluster"/>'s names bucket; <paramref name="isNodeAlive"/> tells whether another node was heard of lately.</summary>
@@ -196,6 +198,70 @@ internal sealed partial class NatsNameClaims : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts a sweep of the names bucket in the background (with every heartbeat), unless one is still running.</summary>
+    public void Sweep()
+    {
+        if (_sweep.IsCompleted)
+        {
+            _sweep = SweepAsync(_stopping.Token);
+        }
+    }
+
+    /// <summary>
+    /// Removes from the names bucket the holds that are over and the markers left by releases (a bye deletes its name): without
+    /// this they stay there for good. Each is removed with every earlier message of its key but none later (the stream purged
+    /// up to its revision), so a claim written meanwhile stays. Returns how many were removed.
+    /// </summary>
+    internal async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        using var deadline = new CancellationTokenSource(_cluster.Options.HistoryReadTimeout, _cluster.Time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var now = _cluster.Time.GetUtcNow();
+        var over = new List<(string Key, ulong Revision)>();
+        try
+        {
+            var options = new NatsKVWatchOpts { OnNoData = _ => ValueTask.FromResult(true) };
+            await foreach (var entry in Bucket.WatchAsync<byte[]>(opts: options, cancellationToken: timeout.Token).ConfigureAwait(false))
+            {
+                if (entry.Operation is NatsKVOperation.Del or NatsKVOperation.Purge
+                    || entry.Operation == NatsKVOperation.Put && Deserialize(entry.Value) is { HeldUntil: { } until } && until <= now)
+                {
+                    over.Add((entry.Key, entry.Revision));
+                }
+
+                if (entry.Delta == 0)
+                {
+                    break;
+                }
+            }
+
+            foreach (var (key, revision) in over)
+            {
+                await _cluster.JetStream.PurgeStreamAsync("KV_" + _cluster.Options.NamesBucket, new StreamPurgeRequest
+                {
+                    Filter = $"$KV.{_cluster.Options.NamesBucket}.{key}",
+                    Seq = revision + 1,
+                }, timeout.Token).ConfigureAwait(false);
+            }
+
+            if (over.Count > 0)
+            {
+                LogSwept(over.Count);
+            }
+
+            return over.Count;
+        }
+        catch (Exception ex) when (ex is NatsException || ex is OperationCanceledException && deadline.IsCancellationRequested)
+        {
+            LogSweepFailed(ex);
+            return 0;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>Completes once every release asked for so far is written (or failed).</summary>
     public Task FlushAsync() => _releases;
 
@@ -213,6 +279,7 @@ internal sealed partial class NatsNameClaims : IAsyncDisposable
         await Task.WhenAny(_releases, Task.Delay(_cluster.Options.StopTimeout, _cluster.Time)).ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _releases.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _sweep.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stopping.Dispose();
     }
 
@@ -326,6 +393,12 @@ internal sealed partial class NatsNameClaims : IAsyncDisposable
 
     [LoggerMessage(3, LogLevel.Warning, "Names bucket unavailable: could not hold {Name} of a dead node")]
     private partial void LogHoldFailed(Exception exception, string name);
+
+    [LoggerMessage(4, LogLevel.Debug, "Names bucket swept: {Count} holds over or names freed removed")]
+    private partial void LogSwept(int count);
+
+    [LoggerMessage(5, LogLevel.Warning, "Names bucket unavailable: could not sweep it (the next heartbeat tries again)")]
+    private partial void LogSweepFailed(Exception exception);
 
     /// <summary>A release of <paramref name="Name"/>'s claim under <paramref name="Token"/>: held until <paramref name="HeldUntil"/>, or freed (null).</summary>
     private sealed record PendingRelease(string Name, string Token, DateTimeOffset? HeldUntil);

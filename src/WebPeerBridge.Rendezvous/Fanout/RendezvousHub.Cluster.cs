@@ -126,6 +126,7 @@ internal sealed partial class RendezvousHub : IClusterEvents
                 // Releases that did not reach NATS first, then the lefts waiting for them with the renewals.
                 _claims!.RetryFailedReleases();
                 _clusterPresence!.Beat([.. _presence.Online], _claims.FlushAsync());
+                _claims.Sweep();
                 break;
         }
     }
