@@ -221,6 +221,7 @@ internal sealed partial class RendezvousHub : IClusterEvents
         {
             // The stream has it, this node has not fanned it out yet: wait for the consumer, so nothing comes twice.
             _waitingForStream.Add(new HubCommand(HubCommandKind.Register, client, hello, null, null, observedHost));
+            LogWaitingForStream(client.ConnectionId, since, _fannedOutSeq);
             return;
         }
 
@@ -487,6 +488,9 @@ internal sealed partial class RendezvousHub : IClusterEvents
 
     [LoggerMessage(20, LogLevel.Information, "{ConnectionId} ({Name}) moved to node {Node}: closed without a word")]
     private partial void LogMovedAway(string connectionId, string name, string node);
+
+    [LoggerMessage(23, LogLevel.Debug, "{ConnectionId}: its hello since {Since} waits for the stream (this node has sent up to {FannedOut})")]
+    private partial void LogWaitingForStream(string connectionId, long since, long fannedOut);
 
     [LoggerMessage(21, LogLevel.Warning, "Publishing again {Count} says the stream did not acknowledge in time (under the same message ids)")]
     private partial void LogPublishRetried(int count);

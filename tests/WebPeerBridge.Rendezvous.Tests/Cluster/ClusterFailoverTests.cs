@@ -100,4 +100,46 @@ public sealed class ClusterFailoverTests
         Assert.Equal("alice", backWelcome.You.Name);
         Assert.Equal("alice", (await bob.NextMatchingAsync<Joined>(j => j.Peer.Name == "alice", ct)).Peer.Name);
     }
+
+    [Fact]
+    public async Task A_dead_nodes_names_are_held_for_their_tokens_for_the_hold_time_from_when_it_was_declared_dead()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // Node b's clock is the test's: its heartbeats, its view of node a's, and the holds it writes.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var nats = await NatsServer.StartAsync(ct);
+        var history = Path.Combine(Path.GetTempPath(), "wpb-unused-" + Guid.NewGuid().ToString("N") + ".db");
+        await using var a = await ServerProcess.StartAsync(history, ct, moreArguments: ClusterNodes.ProcessArguments(nats, "a"));
+        await using var b = await ClusterNodes.StartAsync(nats, "b", ct, o =>
+        {
+            o.NameHoldTime = TimeSpan.FromSeconds(60);
+            // Frank stays connected however far the test moves the clock.
+            o.IdleTimeout = TimeSpan.FromDays(1);
+            o.SendTimeout = TimeSpan.FromHours(1);
+        }, time);
+
+        await using var erin = await TestClient.ConnectAsync(a.EndPoint, ct);
+        await erin.HelloAsync(new Hello(Hello.CurrentVersion, "erin", 40001, null, null, null), ct);
+        var (frank, frankWelcome) = await b.JoinAsync("frank", 40002, ct);
+        await frank.WaitUntilListedAsync(frankWelcome, "erin", ct);
+
+        await a.KillAsync();
+        // Node b's next heartbeat finds node a silent for longer than the node timeout (15 s).
+        time.Advance(TimeSpan.FromSeconds(20));
+        Assert.Equal(new Left("erin", LeftReasons.Timeout), await frank.NextMatchingAsync<Left>(l => l.Name == "erin", ct));
+
+        // Half the hold time later, her name is still hers.
+        time.Advance(TimeSpan.FromSeconds(30));
+        await using (var stranger = await TestClient.ConnectAsync(b.EndPoint, ct))
+        {
+            await stranger.SendAsync(new Hello(Hello.CurrentVersion, "erin", 40003, null, null, null), ct);
+            var refused = await stranger.NextErrorAsync(ErrorCodes.NameTaken, ct);
+            Assert.Contains("kept for its owner to reconnect", refused.Message, StringComparison.Ordinal);
+        }
+
+        // The hold time after node a was declared dead (not after someone first asked for the name), it is free.
+        time.Advance(TimeSpan.FromSeconds(31));
+        var (_, welcome) = await b.JoinAsync("erin", 40003, ct);
+        Assert.Equal(40003, welcome.You.Port);
+    }
 }

@@ -11,13 +11,13 @@ internal static class ClusterNodes
 {
     /// <summary>A node in this process (a real <see cref="RendezvousServer"/> on a free port) with its stores in <paramref name="nats"/>.</summary>
     public static Task<TestServer> StartAsync(NatsServer nats, string nodeId, CancellationToken cancellationToken,
-        Action<RendezvousOptions>? configure = null) =>
+        Action<RendezvousOptions>? configure = null, TimeProvider? time = null) =>
         TestServer.StartAsync(cancellationToken, options =>
         {
             options.Nats.Url = nats.Url;
             options.Nats.NodeId = nodeId;
             configure?.Invoke(options);
-        });
+        }, time);
 
     /// <summary>
     /// The cluster stores of one node without a server around them (<see cref="NatsCluster"/> connected, stream and buckets
