@@ -65,6 +65,11 @@ internal sealed partial class StreamFanout : IAsyncDisposable
                         _cluster.Log.Remember(said);
                         await _events.SaidAsync(said, token).ConfigureAwait(false);
                     }
+                    else
+                    {
+                        // Else a hello whose since is at or past it would wait for the next broadcast.
+                        await _events.SkippedAsync(seq, token).ConfigureAwait(false);
+                    }
                 }
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)

@@ -38,6 +38,10 @@ internal sealed partial class RendezvousHub : IClusterEvents
     ValueTask IClusterEvents.SaidAsync(Said said, CancellationToken cancellationToken) =>
         PostAsync(new HubCommand(HubCommandKind.StreamSaid, ClusterOrigin.Instance, said, null, null, null), cancellationToken);
 
+    // The skipped message's seq travels as a said with nothing in it: the frame is never sent.
+    ValueTask IClusterEvents.SkippedAsync(long seq, CancellationToken cancellationToken) =>
+        PostAsync(new HubCommand(HubCommandKind.StreamSkipped, ClusterOrigin.Instance, new Said(seq, null, "", "", default), null, null, null), cancellationToken);
+
     ValueTask IClusterEvents.RemoteOnlineAsync(PeerInfo peer, string node, CancellationToken cancellationToken) =>
         PostAsync(new HubCommand(HubCommandKind.RemoteOnline, ClusterOrigin.Instance, new Joined(peer), node, null, null), cancellationToken);
 
@@ -106,6 +110,14 @@ internal sealed partial class RendezvousHub : IClusterEvents
         {
             case HubCommandKind.StreamSaid:
                 OnStreamSaid((Said)command.Frame!);
+                if (_waitingForStream.Count > 0)
+                {
+                    await RegisterCaughtUpAsync().ConfigureAwait(false);
+                }
+
+                break;
+            case HubCommandKind.StreamSkipped:
+                _fannedOutSeq = Math.Max(_fannedOutSeq, ((Said)command.Frame!).Seq);
                 if (_waitingForStream.Count > 0)
                 {
                     await RegisterCaughtUpAsync().ConfigureAwait(false);

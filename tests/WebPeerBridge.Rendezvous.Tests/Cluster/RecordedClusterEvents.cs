@@ -11,6 +11,8 @@ internal sealed class RecordedClusterEvents : IClusterEvents
 
     public ValueTask SaidAsync(Said said, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
+    public ValueTask SkippedAsync(long seq, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     public ValueTask RemoteOnlineAsync(PeerInfo peer, string node, CancellationToken cancellationToken) => Record($"online {peer.Name} at {node}");
 
     public ValueTask RemoteLeftAsync(string name, string reason, string node, CancellationToken cancellationToken) => Record($"left {name} {reason} at {node}");
