@@ -32,6 +32,7 @@ internal sealed partial class NatsCluster : IAsyncDisposable
         NodeId = string.IsNullOrEmpty(Options.NodeId) ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)) : Options.NodeId;
         Incarnation = NodeId + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         Log = new NatsBroadcastLog(this, loggerFactory.CreateLogger<NatsBroadcastLog>());
+        LogIncarnation(NodeId, Incarnation);
     }
 
     public NatsOptions Options { get; }
@@ -79,24 +80,8 @@ internal sealed partial class NatsCluster : IAsyncDisposable
             LoggerFactory = LoggerFactory,
             MaxReconnectRetry = -1,
         });
+        WatchConnection(_connection);
         await _connection.ConnectAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
-        _connection.ConnectionDisconnected += (_, _) =>
-        {
-            Volatile.Write(ref _lost, 1);
-            LogDisconnected(Options.Url!);
-            return ValueTask.CompletedTask;
-        };
-        _connection.ConnectionOpened += (_, _) =>
-        {
-            // Also raised for the first connection: only back after a loss is news.
-            if (Interlocked.Exchange(ref _lost, 0) == 1)
-            {
-                LogReconnected(Options.Url!);
-                Reconnected?.Invoke();
-            }
-
-            return ValueTask.CompletedTask;
-        };
         _js = new NatsJSContext(_connection);
         await _js.CreateOrUpdateStreamAsync(new StreamConfig(Options.StreamName, [Options.Subject])
         {
@@ -123,7 +108,7 @@ internal sealed partial class NatsCluster : IAsyncDisposable
             NumberOfReplicas = Options.Replicas,
             MaxAge = Options.NodeTimeout,
         }, cancellationToken).ConfigureAwait(false);
-        LogConnected(NodeId, Incarnation, Options.Url!, Options.StreamName);
+        LogConnected(NodeId, Options.Url!, Options.StreamName);
     }
 
     public async ValueTask DisposeAsync()
@@ -134,12 +119,38 @@ internal sealed partial class NatsCluster : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(1, LogLevel.Information, "Cluster node {NodeId} (this start: {Incarnation}) connected to NATS at {Url}; broadcasts on stream {Stream}")]
-    private partial void LogConnected(string nodeId, string incarnation, string url, string stream);
+    /// <summary>Logs losing NATS and getting it back, and tells <see cref="Reconnected"/>.</summary>
+    private void WatchConnection(NatsConnection connection)
+    {
+        connection.ConnectionDisconnected += (_, _) =>
+        {
+            Volatile.Write(ref _lost, 1);
+            LogDisconnected(Options.Url!);
+            return ValueTask.CompletedTask;
+        };
+        connection.ConnectionOpened += (_, _) =>
+        {
+            // Also raised for the first connection: only back after a loss is news.
+            if (Interlocked.Exchange(ref _lost, 0) == 1)
+            {
+                LogReconnected(Options.Url!);
+                Reconnected?.Invoke();
+            }
 
-    [LoggerMessage(2, LogLevel.Warning, "Connection to NATS at {Url} lost: says and hellos get unavailable until it is back")]
+            return ValueTask.CompletedTask;
+        };
+    }
+
+    // Event ids from 10: the ones below are the connection's own.
+    [LoggerMessage(10, LogLevel.Information, "Cluster node {NodeId} is {Incarnation} in presence entries and claims for this start")]
+    private partial void LogIncarnation(string nodeId, string incarnation);
+
+    [LoggerMessage(11, LogLevel.Warning, "Connection to NATS at {Url} lost: says and hellos get unavailable until it is back")]
     private partial void LogDisconnected(string url);
 
-    [LoggerMessage(3, LogLevel.Information, "Connection to NATS at {Url} back")]
+    [LoggerMessage(12, LogLevel.Information, "Connection to NATS at {Url} back")]
     private partial void LogReconnected(string url);
+
+    [LoggerMessage(1, LogLevel.Information, "Cluster node {NodeId} connected to NATS at {Url}; broadcasts on stream {Stream}")]
+    private partial void LogConnected(string nodeId, string url, string stream);
 }

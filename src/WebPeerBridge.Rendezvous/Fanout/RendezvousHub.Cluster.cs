@@ -135,10 +135,14 @@ internal sealed partial class RendezvousHub : IClusterEvents
                 await OnNodeDiedAsync(command.Text!).ConfigureAwait(false);
                 break;
             case HubCommandKind.Heartbeat:
-                // Releases that did not reach NATS first, then the lefts waiting for them with the renewals.
-                _claims!.RetryFailedReleases();
-                _clusterPresence!.Beat([.. _presence.Online], _claims.FlushAsync());
-                _claims.Sweep();
+                if (_cluster!.IsConnected)
+                {
+                    // Releases that did not reach NATS first, then the lefts waiting for them with the renewals.
+                    _claims!.RetryFailedReleases();
+                    _clusterPresence!.Beat([.. _presence.Online], _claims.FlushAsync());
+                    _claims.Sweep();
+                }
+
                 break;
         }
     }

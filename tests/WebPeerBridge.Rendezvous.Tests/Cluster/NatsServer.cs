@@ -67,6 +67,16 @@ internal sealed class NatsServer : IAsyncDisposable
         Assert.True(ready.Task.IsCompleted, "nats-server did not get ready (is the nats-server package installed?)");
     }
 
+    /// <summary>SIGKILL: what JetStream acknowledged is in its store files already.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill(entireProcessTree: false);
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
     /// <summary>SIGSTOP: the server keeps its connections open but answers nothing (a hung or unreachable server) until <see cref="ResumeAsync"/>.</summary>
     public Task PauseAsync() => SignalAsync("-STOP");
 
@@ -80,16 +90,6 @@ internal sealed class NatsServer : IAsyncDisposable
             ?? throw new InvalidOperationException("kill did not start.");
         await kill.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(0, kill.ExitCode);
-    }
-
-    /// <summary>SIGKILL: what JetStream acknowledged is in its store files already.</summary>
-    public async Task KillAsync()
-    {
-        if (_process is { HasExited: false } process)
-        {
-            process.Kill(entireProcessTree: false);
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        }
     }
 
     public async ValueTask DisposeAsync()
