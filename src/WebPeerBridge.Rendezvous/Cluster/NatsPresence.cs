@@ -28,9 +28,9 @@ internal sealed partial class NatsPresence : IAsyncDisposable
     // Full is full: TryWrite says so (DropWrite would say true and drop it unseen).
     private readonly Channel<Write> _writes;
 
-    // Lefts of this node's members not yet in the bucket (by key): written again with every beat until a put succeeds,
-    // dropped once the member is online again (here, or at another node).
-    private readonly ConcurrentDictionary<string, byte[]> _pendingLeft = new(StringComparer.Ordinal);
+    // Lefts of this node's members that NATS did not take (or the full queue did not), by key: written again with every
+    // beat until a put succeeds; dropped once the member is online again (here, or at another node).
+    private readonly ConcurrentDictionary<string, byte[]> _failedLefts = new(StringComparer.Ordinal);
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, DateTimeOffset> _lastHeard = new(StringComparer.Ordinal);
@@ -79,20 +79,23 @@ internal sealed partial class NatsPresence : IAsyncDisposable
     public void Online(PeerInfo peer)
     {
         var key = ClusterKeys.Member(peer.Name);
-        _pendingLeft.TryRemove(key, out _);
+        _failedLefts.TryRemove(key, out _);
         Enqueue(new Write(key, Serialize(new PresenceEntry(_cluster.Incarnation, peer, peer.Name)), Task.CompletedTask, IsLeft: false, Renew: null));
     }
 
     /// <summary>
     /// This node's member <paramref name="name"/> left for <paramref name="reason"/>; written once <paramref name="released"/>
-    /// (its name's release) is done, so whoever sees the <c>left</c> of a <c>bye</c> finds the name free. Kept until written.
+    /// (its name's release) is done, so whoever sees the <c>left</c> of a <c>bye</c> finds the name free. Written again with
+    /// the heartbeats until NATS takes it.
     /// </summary>
     public void Left(string name, string reason, Task released)
     {
         var key = ClusterKeys.Member(name);
         var value = Serialize(new PresenceEntry(_cluster.Incarnation, Name: name, Left: reason));
-        _pendingLeft[key] = value;
-        Enqueue(new Write(key, value, released, IsLeft: true, Renew: null));
+        if (!Enqueue(new Write(key, value, released, IsLeft: true, Renew: null)))
+        {
+            _failedLefts[key] = value;
+        }
     }
 
     /// <summary>
@@ -130,13 +133,16 @@ internal sealed partial class NatsPresence : IAsyncDisposable
 
     private static byte[] Serialize(PresenceEntry entry) => JsonSerializer.SerializeToUtf8Bytes(entry, ClusterJson.Default.PresenceEntry);
 
-    private void Enqueue(Write write)
+    private bool Enqueue(Write write)
     {
-        if (!_writes.Writer.TryWrite(write))
+        if (_writes.Writer.TryWrite(write))
         {
-            // A member's entry is renewed by the next beat; a left stays pending and is written with it.
-            LogWritesDropped(write.Key);
+            return true;
         }
+
+        // A member's entry is renewed by the next beat; a left is kept and written with it.
+        LogWritesDropped(write.Key);
+        return false;
     }
 
     private async Task WriteLoopAsync()
@@ -150,22 +156,21 @@ internal sealed partial class NatsPresence : IAsyncDisposable
                     if (await RenewAsync(write, members).ConfigureAwait(false))
                     {
                         await AfterAsync(write.After).ConfigureAwait(false);
-                        await WritePendingLeftsAsync().ConfigureAwait(false);
+                        await WriteFailedLeftsAsync().ConfigureAwait(false);
                     }
 
                     continue;
                 }
 
                 await AfterAsync(write.After).ConfigureAwait(false);
-                if (write.IsLeft && _pendingLeft.TryGetValue(write.Key, out var pending) && !ReferenceEquals(pending, write.Value))
+                if (await PutAsync(write.Key, write.Value).ConfigureAwait(false))
                 {
-                    // A newer left of the same name is pending: that one is written, by its own entry in the queue.
-                    continue;
+                    // In the bucket now, later than any left of the same name that failed: that one is moot.
+                    _failedLefts.TryRemove(write.Key, out _);
                 }
-
-                if (await PutAsync(write.Key, write.Value).ConfigureAwait(false) && write.IsLeft)
+                else if (write.IsLeft)
                 {
-                    _pendingLeft.TryRemove(KeyValuePair.Create(write.Key, write.Value));
+                    _failedLefts[write.Key] = write.Value;
                 }
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -241,20 +246,20 @@ internal sealed partial class NatsPresence : IAsyncDisposable
         return true;
     }
 
-    /// <summary>The lefts not written yet, again; one whose name is online at another node by now is dropped.</summary>
-    private async Task WritePendingLeftsAsync()
+    /// <summary>The lefts NATS did not take, again; one whose name is online at another node by now is dropped.</summary>
+    private async Task WriteFailedLeftsAsync()
     {
-        foreach (var (key, value) in _pendingLeft.ToArray())
+        foreach (var (key, value) in _failedLefts.ToArray())
         {
             if (await IsOnlineElsewhereAsync(key).ConfigureAwait(false))
             {
-                _pendingLeft.TryRemove(KeyValuePair.Create(key, value));
+                _failedLefts.TryRemove(KeyValuePair.Create(key, value));
                 continue;
             }
 
             if (await PutAsync(key, value).ConfigureAwait(false))
             {
-                _pendingLeft.TryRemove(KeyValuePair.Create(key, value));
+                _failedLefts.TryRemove(KeyValuePair.Create(key, value));
                 LogLeftWrittenLate(key);
             }
         }
