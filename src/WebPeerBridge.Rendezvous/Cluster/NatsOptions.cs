@@ -68,7 +68,10 @@ public sealed class NatsOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Reading a welcome's history from the stream (what the in-memory tail no longer has); past it the welcome carries fewer.</summary>
+    /// <summary>
+    /// Reading a welcome's history from the stream (what the in-memory tail no longer has; past it the welcome carries fewer),
+    /// and reading the names bucket for its sweep.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan HistoryReadTimeout { get; set; } = TimeSpan.FromSeconds(4);
 
