@@ -3,6 +3,7 @@ using WebPeerBridge.Protocol.Frames;
 namespace WebPeerBridge.Rendezvous.Tests.Cluster;
 
 /// <summary>Two rendezvous nodes on one NATS JetStream: one network, one order of broadcasts.</summary>
+[Collection(OneClusterAtATime.Name)]
 public sealed class ClusterBroadcastTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using WebPeerBridge.Rendezvous.Tests.Support;
 namespace WebPeerBridge.Rendezvous.Tests.Cluster;
 
 /// <summary>A node dies (SIGKILL): the others announce its members as left, and they move to a surviving node.</summary>
+[Collection(OneClusterAtATime.Name)]
 public sealed class ClusterFailoverTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using WebPeerBridge.Protocol.Frames;
 namespace WebPeerBridge.Rendezvous.Tests.Cluster;
 
 /// <summary>Names are unique across nodes: claimed in the names bucket with an atomic create.</summary>
+[Collection(OneClusterAtATime.Name)]
 public sealed class ClusterNameTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using WebPeerBridge.Rendezvous.Cluster;
 namespace WebPeerBridge.Rendezvous.Tests.Cluster;
 
 /// <summary>Who is online at the other nodes: no member is listed for good once its node stopped listing it.</summary>
+[Collection(OneClusterAtATime.Name)]
 public sealed class ClusterPresenceTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using WebPeerBridge.Rendezvous.Tests.Support;
 namespace WebPeerBridge.Rendezvous.Tests.Cluster;
 
 /// <summary>The classic client on one node of a cluster: its name is adapted against every node, and it chats with the others.</summary>
+[Collection(OneClusterAtATime.Name)]
 public sealed class ClusterSeedTests
 {
     [Fact]

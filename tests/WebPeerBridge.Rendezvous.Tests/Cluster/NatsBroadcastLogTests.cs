@@ -3,6 +3,7 @@ using WebPeerBridge.Rendezvous.History;
 namespace WebPeerBridge.Rendezvous.Tests.Cluster;
 
 /// <summary>The broadcast log on the stream, by itself.</summary>
+[Collection(OneClusterAtATime.Name)]
 public sealed class NatsBroadcastLogTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using WebPeerBridge.Rendezvous.Cluster;
 namespace WebPeerBridge.Rendezvous.Tests.Cluster;
 
 /// <summary>The names bucket by itself: claims, releases and holds of one node.</summary>
+[Collection(OneClusterAtATime.Name)]
 public sealed class NatsNameClaimsTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using WebPeerBridge.Rendezvous.Tests.Support;
 namespace WebPeerBridge.Rendezvous.Tests.Cluster;
 
 /// <summary>The presence bucket by itself: one node's writes, another's watch.</summary>
+[Collection(OneClusterAtATime.Name)]
 public sealed class NatsPresenceTests
 {
     [Fact]

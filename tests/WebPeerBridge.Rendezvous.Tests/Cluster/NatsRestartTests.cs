@@ -4,6 +4,7 @@ using WebPeerBridge.Protocol.Frames;
 namespace WebPeerBridge.Rendezvous.Tests.Cluster;
 
 /// <summary>NATS itself goes away and comes back: what the stream acknowledged is still there.</summary>
+[Collection(OneClusterAtATime.Name)]
 public sealed class NatsRestartTests
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace WebPeerBridge.Rendezvous.Tests.Cluster;
 /// NATS keeps its connections open but answers nothing (the server paused with SIGSTOP: hung, or cut off behind a switch):
 /// the node refuses what it cannot store within its timeouts, whatever piles up, and stops in bounded time.
 /// </summary>
+[Collection(OneClusterAtATime.Name)]
 public sealed class NatsStallTests
 {
     [Fact]
