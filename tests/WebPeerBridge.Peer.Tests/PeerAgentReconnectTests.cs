@@ -98,15 +98,22 @@ public sealed class PeerAgentReconnectTests : IAsyncLifetime
 
         await Eventually.HoldsAsync(() => Count(alice, "three") == 1, "alice has the first three", alice);
 
+        // Both see the server go before it comes back, so that "back" below means back on the new one.
+        await forgetful.StopAsync();
+        await Eventually.HoldsAsync(() => alice.State == RendezvousState.Reconnecting && bob.State == RendezvousState.Reconnecting,
+            "both see the server gone", alice, bob);
         await forgetful.RestartAsync(); // numbering starts again at 1
         await Eventually.HoldsAsync(() => alice.State == RendezvousState.Online && bob.State == RendezvousState.Online
-            && alice.Peers.Count == 1, "both are back", alice, bob);
+            && alice.Peers.Count == 1, "both are back on the new server", alice, bob);
         await bob.BroadcastAsync("after the reset", Ct);
 
         var after = await Eventually.MessageAsync(() => alice.Broadcast, m => m.Text == "after the reset", "alice shows it", alice);
         Assert.Equal(1, after.Seq);
-        Assert.Contains(alice.Broadcast.Snapshot(), m => m is { Kind: ChatMessageKind.System, SystemLine.Kind: SystemLineKind.BroadcastHistoryReset });
+        Assert.True(HistoryReset(alice), "alice is told the server's history was reset");
     }
+
+    private static bool HistoryReset(PeerAgent agent) =>
+        agent.Broadcast.Snapshot().Any(m => m is { Kind: ChatMessageKind.System, SystemLine.Kind: SystemLineKind.BroadcastHistoryReset });
 
     private static int Count(PeerAgent agent, string text) => agent.Broadcast.Snapshot().Count(m => m.Text == text);
 }

@@ -6,7 +6,7 @@ namespace WebPeerBridge.Peer.Changes;
 /// <summary>
 /// An agent's changes on their way to its subscribers: a bounded queue and one loop that calls them, so a socket's read
 /// loop never waits for a UI. When the queue is full, the change is left out and the subscribers hear
-/// <see cref="ChangesLost"/> once they catch up.
+/// <see cref="ChangesLost"/> once they catch up, in place of the changes still queued then.
 /// </summary>
 internal sealed partial class ChangeFeed : IAsyncDisposable
 {
@@ -60,12 +60,24 @@ internal sealed partial class ChangeFeed : IAsyncDisposable
 
     private async Task DispatchAsync()
     {
-        await foreach (var change in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            _subscribers.Notify(change);
             if (Interlocked.Exchange(ref _lost, 0) == 1)
             {
+                // What is still queued is older than the state the subscribers now read afresh: dropped, so that one
+                // overflow is one notice (the stale changes would otherwise fill the queue again behind it).
+                while (reader.TryRead(out _))
+                {
+                }
+
                 _subscribers.Notify(Lost);
+                continue;
+            }
+
+            if (reader.TryRead(out var change))
+            {
+                _subscribers.Notify(change);
             }
         }
     }
