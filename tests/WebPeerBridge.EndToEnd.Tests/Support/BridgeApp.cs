@@ -73,6 +73,8 @@ public sealed class BridgeApp : WebApplicationFactory<Program>
         settings["Bridge:PeerPortMin"] = PeerPortMin.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Bridge:PeerPortMax"] = PeerPortMax.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Logging:LogLevel:Default"] = "Warning";
+        // What the sessions did (joined, stored, restored, rejoined) is in the output of a failed run.
+        settings["Logging:LogLevel:WebPeerBridge.Web.Sessions"] = "Information";
         // A free loopback port instead of the app's LAN default (0.0.0.0:5080).
         settings.TryAdd("Urls", "http://127.0.0.1:0");
         // Nothing kept between tests unless a test asks for a data folder of its own.
