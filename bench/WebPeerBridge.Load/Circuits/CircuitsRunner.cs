@@ -254,28 +254,31 @@ internal sealed class CircuitsRunner(CircuitsOptions options, TextWriter progres
         page.SetDefaultTimeout((float)options.Timeout.TotalMilliseconds);
         await page.GotoAsync("/").ConfigureAwait(false);
         await Assertions.Expect(page.Locator("#interactive-ready")).ToBeAttachedAsync().ConfigureAwait(false);
-        await page.GetByLabel("Your name").FillAsync(name).ConfigureAwait(false);
         var log = page.GetByRole(AriaRole.Log, new() { Name = "Messages to everyone", Exact = true });
         var refused = page.GetByRole(AriaRole.Alert);
         for (var attempt = 1; ; attempt++)
         {
+            // A refused join may still have reached the server, which then holds that name for a minute: a new one.
+            await page.GetByLabel("Your name").FillAsync(attempt == 1 ? name : $"{name}r{attempt}").ConfigureAwait(false);
             await page.GetByRole(AriaRole.Button, new() { Name = "Join", Exact = true }).ClickAsync().ConfigureAwait(false);
             // On a loaded machine the embedded server may answer a hello later than the agent waits (5 s): the join
-            // screen says so, and a person would press Join again.
-            // (Main's build shows toasts, alerts too, once in.)
+            // screen says so, and a person would press Join again. (Main's build shows toasts, alerts too, once in.)
             await Assertions.Expect(log.Or(refused).First).ToBeVisibleAsync().ConfigureAwait(false);
             if (await log.IsVisibleAsync().ConfigureAwait(false))
             {
                 break;
             }
 
+            var why = await refused.First.TextContentAsync().ConfigureAwait(false);
             if (attempt == 5)
             {
-                throw new InvalidOperationException($"Session {name} could not join: {await refused.First.TextContentAsync().ConfigureAwait(false)}");
+                throw new InvalidOperationException($"Session {name} could not join: {why}");
             }
 
-            await progress.WriteLineAsync($"[circuits] {name}: join refused ({await refused.First.TextContentAsync().ConfigureAwait(false)}), again")
-                .ConfigureAwait(false);
+            await progress.WriteLineAsync($"[circuits] {name}: join refused ({why}), again").ConfigureAwait(false);
+            // A fresh join screen: the refusal's alert would otherwise answer for the next attempt too.
+            await page.ReloadAsync().ConfigureAwait(false);
+            await Assertions.Expect(page.Locator("#interactive-ready")).ToBeAttachedAsync().ConfigureAwait(false);
         }
 
         return page;
