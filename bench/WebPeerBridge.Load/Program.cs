@@ -77,6 +77,7 @@ try
                 RoundTrips = options.Int("round-trips", 200),
                 PeerPortMin = options.Int("peer-port-min", 42000),
                 Timeout = options.Seconds("timeout", 180),
+                Settle = options.Seconds("settle", 1),
                 PlainLinks = options.String("links", "tls") switch
                 {
                     "tls" => false,
@@ -146,4 +147,10 @@ catch (OperationCanceledException) when (cancel.IsCancellationRequested)
 {
     Console.Error.WriteLine("Cancelled.");
     return 130;
+}
+catch (OperationCanceledException)
+{
+    // A scenario's own bound (--timeout) passed before it could report.
+    Console.Error.WriteLine("Stopped: the scenario ran past its time bound (--timeout) before it could report.");
+    return 2;
 }

@@ -14,8 +14,9 @@ internal static class Usage
               join storm, server memory per client (with --server-pid), then one send phase per rate
           relay [--port 1235] [--bind 127.0.0.1] [--max-seconds 3600]
               the raw byte-relay baseline server
-          agents [--server 127.0.0.1:1234] [--count 200] [--pairs 10] [--round-trips 200] [--peer-port-min 42000] [--links tls|plain]
-              N PeerAgents in this process: start time, memory per agent, dm round trips per second
+          agents [--server 127.0.0.1:1234] [--count 200] [--pairs 10] [--round-trips 200] [--peer-port-min 42000] [--links tls|plain] [--settle 1]
+              N PeerAgents in this process: start time, memory per agent, dm round trips per second;
+              --settle: seconds the started agents idle before the memory is read (time for a dotnet-gcdump)
           circuits --web-dll A.dll[,B.dll] [--labels a,b] [--runs 1] [--port-base 52000] [--sessions 20] [--parallel 4] [--lines 200] [--rate 20]
                    [--warmup 20] [--settle 15]
           circuits --url http://127.0.0.1:P/ --web-pid PID --rendezvous 127.0.0.1:R [--sender-port 42999] [--sessions 20] ...

@@ -87,7 +87,7 @@ internal sealed class DemoPeer : IDisposable
                     : await _agent.SendDirectAsync(to, text, cancellationToken).ConfigureAwait(false);
                 if (!result.Accepted)
                 {
-                    _output.Line($"! demo: could not answer {to ?? "everyone"}: {result.Error}");
+                    _output.Line($"! demo: could not answer {to ?? "everyone"}: {FailureText.Of(result)}");
                 }
             }
         }

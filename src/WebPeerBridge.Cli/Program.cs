@@ -43,6 +43,10 @@ using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, contex
     stop.Cancel();
 });
 
+// After a burst (a flood of links from a hostile host, say) a calm peer gives back what its heap grew to.
+var trimmer = IdleMemory.StartTrimmer(loggerFactory.CreateLogger("WebPeerBridge.Cli.IdleMemory"), TimeProvider.System);
+await using var trimmerScope = trimmer.ConfigureAwait(false);
+
 var output = new TerminalOutput(Console.Out);
 var peer = new TerminalPeer(arguments, Console.In, output, loggerFactory);
 return await peer.RunAsync(stop.Token).ConfigureAwait(false);

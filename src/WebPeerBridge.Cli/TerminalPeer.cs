@@ -113,7 +113,7 @@ internal sealed class TerminalPeer(CliArguments arguments, TextReader input, Ter
             var result = await agent.ExecuteAsync(line, cancellationToken).ConfigureAwait(false);
             if (!result.Success)
             {
-                output.Line($"! {result.Message}");
+                output.Line($"! {FailureText.Of(result)}");
             }
             else if (result.Message is { } message)
             {

@@ -1,4 +1,5 @@
 using WebPeerBridge.Peer.Changes;
+using WebPeerBridge.Peer.Conversations;
 using WebPeerBridge.Peer.Rendezvous;
 using WebPeerBridge.Protocol.Frames;
 using WebPeerBridge.Protocol.Validation;
@@ -83,7 +84,7 @@ public sealed partial class PeerAgent
                         _ => "",
                     };
                     RaiseNotice(NoticeKind.Left, $"{gone.Name} left{why}", gone.Name);
-                    _messaging.Delivery.AddSystemLine(gone.Name, $"{gone.Name} left{why}.");
+                    _messaging.Delivery.AddSystemLine(gone.Name, new SystemLine(SystemLineKind.PeerLeft, gone.Name, left.Reason));
                     _messaging.Delivery.PeerLeft(gone);
                     _bursts.Add(joined: false, [gone.Name], _time.GetUtcNow(), left.Reason);
                     Raise(new PresenceChanged([], [gone], [], Quiet: false, left.Reason));
@@ -108,9 +109,10 @@ public sealed partial class PeerAgent
         return ValueTask.CompletedTask;
     }
 
-    private void OnJoined(PeerInfo peer)
+    private void OnJoined(PeerInfo received)
     {
-        if (_directory.Upsert(peer) is not null)
+        var (peer, previous) = _directory.Upsert(received);
+        if (previous is not null)
         {
             RaiseNotice(NoticeKind.Info, $"{peer.Name} is now at {Endpoint(peer)}", peer.Name);
             RaisePresence([], [], [peer], quiet: true);
@@ -131,7 +133,7 @@ public sealed partial class PeerAgent
         }
 
         RaiseNotice(NoticeKind.Joined, $"{peer.Name} joined ({Endpoint(peer)})", peer.Name);
-        _messaging.Delivery.AddSystemLine(peer.Name, $"{peer.Name} is back.");
+        _messaging.Delivery.AddSystemLine(peer.Name, new SystemLine(SystemLineKind.PeerBack, peer.Name));
         RaisePresence([peer], [], [], quiet: false);
     }
 

@@ -34,7 +34,7 @@ public sealed partial class PeerAgent : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly MessageIds _ids = new();
     private readonly ConversationStore _conversations;
-    private readonly PeerDirectory _directory = new();
+    private readonly PeerDirectory _directory;
     private readonly ChangeFeed _feed;
     private readonly MentionList _mentions;
     private readonly PresenceBursts _bursts;
@@ -60,6 +60,7 @@ public sealed partial class PeerAgent : IAsyncDisposable
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<PeerAgent>();
         _time = timeProvider ?? TimeProvider.System;
+        _directory = new PeerDirectory(options.PeerPool ?? PeerPool.Shared);
         _feed = new ChangeFeed(options.ChangeQueueCapacity, _loggerFactory);
         _mentions = new MentionList(options.MentionListCapacity);
         _bursts = new PresenceBursts(options.PresenceBurstCapacity, options.PresenceBurstWindow);
@@ -144,8 +145,7 @@ public sealed partial class PeerAgent : IAsyncDisposable
                 ? m with { State = DeliveryState.Failed, Error = "The bridge restarted before this was confirmed; send it again." }
                 : m);
             conversation.Restore(lines, saved.Unread);
-            conversation.Add(new ChatMessage(_ids.NextSystem(), "", "The bridge restarted; you are back where you were.", now, IsOwn: false,
-                DeliveryState.None, ChatMessageKind.System));
+            conversation.Add(ChatMessage.System(_ids.NextSystem(), new SystemLine(SystemLineKind.BridgeRestarted), now));
         }
 
         if (snapshot.LastSeq is { } lastSeq)
@@ -178,6 +178,15 @@ public sealed partial class PeerAgent : IAsyncDisposable
 
     /// <summary>Whether a message to <paramref name="peerName"/>, who is offline, would wait for it (see <see cref="PeerAgentOptions.MaxQueuedDirectPerPeer"/>).</summary>
     public bool QueuesFor(string peerName) => _messaging.Delivery.Queues(peerName);
+
+    /// <summary>
+    /// Why a message to <paramref name="peerName"/>, who is offline, could not be sent now (it has no key, or messages do
+    /// not wait for it); null when it would wait for it (<see cref="QueuesFor"/>).
+    /// </summary>
+    public DeliveryFailure? OfflineFailureFor(string peerName) => _messaging.Delivery.OfflineFailure(peerName);
+
+    /// <summary>Gone peers the offline queue remembers (for tests of its bound).</summary>
+    internal int OfflinePeerCount => _messaging.Delivery.OfflinePeerCount;
 
     /// <summary>The state of the direct link with <paramref name="peerName"/>.</summary>
     public DirectLinkState GetLinkState(string peerName) => _messaging.GetState(peerName);
@@ -372,7 +381,7 @@ public sealed partial class PeerAgent : IAsyncDisposable
         }
 
         _broadcasts.FailAll("You left before the server relayed it.");
-        _messaging.Delivery.FailQueued("You left before they were back.");
+        _messaging.Delivery.FailQueued();
         RaiseState();
     }
 
@@ -432,6 +441,12 @@ public sealed partial class PeerAgent : IAsyncDisposable
     private void OnConversationChange(AgentChange change)
     {
         Raise(change);
+        if (change is ConversationForgotten forgotten)
+        {
+            // Bounds the offline queue with the conversations: a peer nobody talks with any more is not waited for.
+            _messaging.Delivery.ConversationForgotten(forgotten.Conversation.Key);
+        }
+
         if (change is AttentionRaised { Line: { MentionsYou: true } line } attention)
         {
             _mentions.Add(new Mention(attention.Conversation.Key, line.Id, line.From, line.Text, line.At));

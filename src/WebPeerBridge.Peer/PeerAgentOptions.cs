@@ -187,6 +187,13 @@ public sealed class PeerAgentOptions
     internal bool PublishKey { get; set; } = true;
 
     /// <summary>
+    /// Where the agent keeps the peers it lists, shared with the other agents that use the same pool: equal peers are one
+    /// object for all of them (a bridge's agents all list the same network). Null: <see cref="Presence.PeerPool.Shared"/>,
+    /// the process-wide pool of <see cref="Presence.PeerPool.DefaultCapacity"/> peers.
+    /// </summary>
+    public Presence.PeerPool? PeerPool { get; set; }
+
+    /// <summary>
     /// What the agent had before its process restarted (<see cref="PeerAgent.CaptureSnapshot"/>): it comes back with that
     /// identity, resume token, last broadcast and conversations. Null: a new agent.
     /// </summary>
@@ -195,4 +202,12 @@ public sealed class PeerAgentOptions
     /// <summary>Gap between two messages written to a seed client's link, so that its reader sees them apart.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
     public TimeSpan SeedWriteInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>A copy to set one agent's name and server on (a host keeps one template for all its agents).</summary>
+    public PeerAgentOptions Clone()
+    {
+        var copy = (PeerAgentOptions)MemberwiseClone();
+        copy.RendezvousServers = [.. RendezvousServers];
+        return copy;
+    }
 }

@@ -19,9 +19,10 @@ public static class JoinErrors
 
 /// <summary>
 /// Outcome of sending: <see cref="SendOutcome.Sent"/> (the message is in its conversation, sending or sent, and follows
-/// its delivery state from there) or why not, with <see cref="Error"/> saying so for the user.
+/// its delivery state from there) or why not, with <see cref="Error"/> saying so for the user, or <see cref="Failure"/>
+/// saying it typed (for the UI to word).
 /// </summary>
-public sealed record SendResult(SendOutcome Outcome, string? MessageId = null, string? Error = null)
+public sealed record SendResult(SendOutcome Outcome, string? MessageId = null, string? Error = null, Conversations.DeliveryFailure? Failure = null)
 {
     /// <summary>The message went out (or waits for the server, for a broadcast; or for the peer to be back, when queued).</summary>
     public bool Accepted => Outcome is SendOutcome.Sent or SendOutcome.Queued;
@@ -101,8 +102,11 @@ public enum LinkOutcome
     Closed,
 }
 
-/// <summary>Outcome of a typed line (<see cref="PeerAgent.ExecuteAsync"/>): what happened, for the user.</summary>
-public sealed record CommandResult(bool Success, string? Message = null, string? ConversationKey = null);
+/// <summary>
+/// Outcome of a typed line (<see cref="PeerAgent.ExecuteAsync"/>): what happened, for the user; a direct message to an
+/// offline peer that cannot go says why in <see cref="Failure"/> instead, for the UI to word.
+/// </summary>
+public sealed record CommandResult(bool Success, string? Message = null, string? ConversationKey = null, Conversations.DeliveryFailure? Failure = null);
 
 /// <summary>The state of the direct link with one peer.</summary>
 public enum DirectLinkState

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using WebPeerBridge.Protocol.Memory;
 using WebPeerBridge.Rendezvous;
+using WebPeerBridge.Rendezvous.Memory;
 
 // dotnet run --project src/WebPeerBridge.Rendezvous -- --port 1234 --history history.db --bind 0.0.0.0
 var switches = new Dictionary<string, string>
@@ -39,6 +41,7 @@ builder.Configuration.AddCommandLine(args, switches);
 // The NATS client tells of every consumer it creates (each welcome read from the stream): only its warnings and errors.
 builder.Logging.AddFilter("NATS", LogLevel.Warning);
 builder.Services.AddRendezvousServer(builder.Configuration.GetSection(RendezvousOptions.SectionName));
+builder.Services.AddMemoryTrimming(builder.Configuration.GetSection(MemoryTrimOptions.SectionName));
 using var host = builder.Build();
 await host.RunAsync().ConfigureAwait(false);
 return 0;

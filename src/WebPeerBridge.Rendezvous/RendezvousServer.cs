@@ -77,10 +77,19 @@ public sealed partial class RendezvousServer : BackgroundService
             await _hub.StartAsync(stoppingToken).ConfigureAwait(false);
             listener = Listen();
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
-            LogStartFailed(ex, _options.BindAddress, _options.Port);
-            _started.TrySetException(ex);
+            // Stopped while it waited (a clustered node waits for NATS): no failure, but nothing left running either.
+            if (ex is OperationCanceledException && stoppingToken.IsCancellationRequested)
+            {
+                _started.TrySetCanceled(stoppingToken);
+            }
+            else
+            {
+                LogStartFailed(ex, _options.BindAddress, _options.Port);
+                _started.TrySetException(ex);
+            }
+
             await _hub.DisposeAsync().ConfigureAwait(false);
             await _log.DisposeAsync().ConfigureAwait(false);
             throw;

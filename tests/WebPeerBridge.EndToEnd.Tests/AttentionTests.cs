@@ -62,6 +62,7 @@ public sealed class AttentionTests(BrowserFixture fixture) : BrowserTest(fixture
 
         var counted = alice.Page.GetByRole(AriaRole.Button, new() { Name = "Jump to the newest message (1 new)", Exact = true });
         await Expect(counted).ToHaveTextAsync("1 new");
+        await Screenshots.TakeAsync(alice.Page, "scrolled-up-new.png");
         await counted.ClickAsync();
         await Expect(Line(alice.BroadcastLog, "fresh news while alice reads up")).ToBeInViewportAsync();
         await Expect(alice.Page.GetByRole(AriaRole.Button, new() { Name = "Jump to the newest message" })).ToHaveCountAsync(0);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using WebPeerBridge.Peer.Changes;
 using WebPeerBridge.Peer.Conversations;
 using WebPeerBridge.Peer.Tests.Support;
+using WebPeerBridge.Protocol.Frames;
 
 namespace WebPeerBridge.Peer.Tests;
 
@@ -152,11 +153,15 @@ public sealed class PeerAgentChangeTests : IAsyncLifetime
         await Eventually.MessageAsync(() => alice.FindDirect("carol"), m => m.Text == "hi", "the dm arrives", alice);
 
         await carol.LeaveAsync(Ct);
-        await Eventually.MessageAsync(() => alice.FindDirect("carol"), m => m.Text == "carol left.", "alice sees carol leave", alice);
+        var left = new SystemLine(SystemLineKind.PeerLeft, "carol", LeftReasons.Bye);
+        await Eventually.MessageAsync(() => alice.FindDirect("carol"), m => m.SystemLine == left, "alice sees carol leave", alice);
         await _agents.JoinAsync("carol", _server.Port);
 
-        await Eventually.MessageAsync(() => alice.FindDirect("carol"), m => m.Text == "carol is back.", "alice sees carol back", alice);
-        Assert.Equal(["hi", "carol left.", "carol is back."], alice.FindDirect("carol")!.Snapshot().Select(m => m.Text));
+        var back = new SystemLine(SystemLineKind.PeerBack, "carol");
+        await Eventually.MessageAsync(() => alice.FindDirect("carol"), m => m.SystemLine == back, "alice sees carol back", alice);
+        var lines = alice.FindDirect("carol")!.Snapshot();
+        Assert.Equal(["hi", "", ""], lines.Select(m => m.Text));
+        Assert.Equal<SystemLine?>([null, left, back], lines.Select(m => m.SystemLine));
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public sealed class PeerAgentOfflineQueueTests : IAsyncLifetime
         var impostor = await _agents.JoinAsync("carol", _server.Port);
 
         await Eventually.HoldsAsync(() => State(alice, sent.MessageId) == DeliveryState.Failed, "the queued dm fails", alice);
-        Assert.Contains("not with the key", alice.FindDirect("carol")!.Snapshot().Single(m => m.Id == sent.MessageId).Error, StringComparison.Ordinal);
+        Assert.Equal(new DeliveryFailure(DeliveryFailureKind.KeyChanged, "carol"), alice.FindDirect("carol")!.Snapshot().Single(m => m.Id == sent.MessageId).Failure);
         Assert.Null(impostor.FindDirect("alice"));
     }
 
@@ -60,9 +60,73 @@ public sealed class PeerAgentOfflineQueueTests : IAsyncLifetime
         var sent = await alice.SendDirectAsync("zed", "hello?", Ct);
 
         Assert.Equal(SendOutcome.PeerOffline, sent.Outcome);
-        Assert.Equal("zed is offline; messages can't be sent until zed is back.", sent.Error);
+        Assert.Equal(new DeliveryFailure(DeliveryFailureKind.PeerOffline, "zed"), sent.Failure);
         Assert.False(alice.QueuesFor("zed"));
         Assert.Empty(alice.FindDirect("zed")!.Snapshot());
+    }
+
+    [Fact]
+    public async Task Nothing_waits_for_a_peer_without_a_key_and_the_send_says_why()
+    {
+        var alice = await _agents.JoinAsync("alice", _server.Port);
+        await using var old = await RawClient.JoinAsync(_server.Port, "old", RawClient.ClosedPort()); // an older peer: no key
+        await Eventually.HoldsAsync(() => alice.Peers.Any(p => p.Name == "old"), "alice lists old", alice);
+        alice.OpenDirect("old");
+        await old.LeaveAsync();
+        await Eventually.HoldsAsync(() => alice.Peers.All(p => p.Name != "old"), "alice knows old left", alice);
+
+        var sent = await alice.SendDirectAsync("old", "still there?", Ct);
+
+        var why = new DeliveryFailure(DeliveryFailureKind.PeerOfflineWithoutKey, "old");
+        Assert.Equal(SendOutcome.PeerOffline, sent.Outcome);
+        Assert.Equal(why, sent.Failure);
+        Assert.False(alice.QueuesFor("old"));
+        Assert.Equal(why, alice.OfflineFailureFor("old"));
+        Assert.DoesNotContain(alice.FindDirect("old")!.Snapshot(), m => m.IsOwn);
+    }
+
+    [Fact]
+    public async Task A_peer_with_a_key_that_left_is_waited_for_and_says_so()
+    {
+        var (alice, carol) = await TalkedAsync();
+        await carol.LeaveAsync(Ct);
+        await Eventually.HoldsAsync(() => alice.QueuesFor("carol"), "alice knows carol left", alice);
+
+        Assert.Null(alice.OfflineFailureFor("carol"));
+    }
+
+    [Fact]
+    public async Task A_host_that_joins_sends_and_leaves_in_a_loop_is_waited_for_only_while_its_conversation_is_kept()
+    {
+        var alice = await _agents.JoinAsync("alice", _server.Port, o => o.MaxDirectConversations = 2);
+        for (var i = 1; i <= 4; i++)
+        {
+            var name = $"h{i}";
+            var host = await TalksToAliceAsync(alice, name);
+            await host.LeaveAsync(Ct);
+            await Eventually.HoldsAsync(() => alice.QueuesFor(name), $"alice knows {name} left", alice);
+        }
+
+        Assert.Equal(["h3", "h4"], alice.DirectConversations.Select(c => c.Key));
+        Assert.Equal(2, alice.OfflinePeerCount);
+        Assert.False(alice.QueuesFor("h1"));
+
+        // Someone who stays takes the room of h3's conversation: h3 is no longer waited for either.
+        await TalksToAliceAsync(alice, "stays");
+
+        Assert.Equal(["h4", "stays"], alice.DirectConversations.Select(c => c.Key));
+        Assert.False(alice.QueuesFor("h3"));
+        Assert.True(alice.QueuesFor("h4"));
+        Assert.Equal(1, alice.OfflinePeerCount);
+    }
+
+    private async Task<PeerAgent> TalksToAliceAsync(PeerAgent alice, string name)
+    {
+        var peer = await _agents.JoinAsync(name, _server.Port);
+        await Eventually.HoldsAsync(() => peer.Peers.Any(p => p.Name == "alice"), $"{name} sees alice", peer);
+        await peer.SendDirectAsync("alice", $"one message from {name}", Ct);
+        await Eventually.MessageAsync(() => alice.FindDirect(name), m => m.Text == $"one message from {name}", $"{name}'s dm arrives", alice);
+        return peer;
     }
 
     private async Task<(PeerAgent Alice, PeerAgent Carol)> TalkedAsync()

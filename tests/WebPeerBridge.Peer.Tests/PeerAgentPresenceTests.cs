@@ -1,4 +1,5 @@
 using WebPeerBridge.Peer.Changes;
+using WebPeerBridge.Peer.Presence;
 using WebPeerBridge.Peer.Tests.Support;
 
 namespace WebPeerBridge.Peer.Tests;
@@ -69,5 +70,31 @@ public sealed class PeerAgentPresenceTests : IAsyncLifetime
         await Eventually.HoldsAsync(() => alice.Peers.Count == 1, "alice lists bob", alice);
 
         Assert.Equal("bob.example.lan", alice.Peers[0].Host);
+    }
+
+    [Fact]
+    public async Task Agents_on_one_peer_pool_list_each_peer_as_one_object_and_lose_it_together()
+    {
+        var pool = new PeerPool(capacity: 100);
+        var alice = await _agents.JoinAsync("alice", _server.Port, o => o.PeerPool = pool);
+        var carol = await _agents.JoinAsync("carol", _server.Port);
+        await Eventually.HoldsAsync(() => alice.Peers.Any(p => p.Name == "carol"), "alice lists carol", alice);
+        var bob = await _agents.JoinAsync("bob", _server.Port, o => o.PeerPool = pool);
+        var dave = await _agents.JoinAsync("dave", _server.Port, o => o.PeerPool = new PeerPool(capacity: 100));
+        await Eventually.HoldsAsync(() => new[] { alice, bob }.All(a => a.Peers.Any(p => p.Name == "dave")), "alice and bob list dave", alice, bob);
+
+        // Carol came to alice in a joined frame and to bob in his welcome; dave to both in a joined frame.
+        var carolSeenByAlice = alice.Peers.Single(p => p.Name == "carol");
+        Assert.Same(carolSeenByAlice, bob.Peers.Single(p => p.Name == "carol"));
+        Assert.Same(alice.Peers.Single(p => p.Name == "dave"), bob.Peers.Single(p => p.Name == "dave"));
+        // Dave's agent has a pool of its own: an equal peer, not the same object.
+        var carolSeenByDave = dave.Peers.Single(p => p.Name == "carol");
+        Assert.NotSame(carolSeenByAlice, carolSeenByDave);
+        Assert.Equal(carolSeenByAlice, carolSeenByDave);
+
+        await carol.LeaveAsync(TestContext.Current.CancellationToken);
+        await Eventually.HoldsAsync(() => new[] { alice, bob }.All(a => a.Peers.All(p => p.Name != "carol")), "carol is gone for alice and bob", alice, bob);
+        Assert.Equal(["bob", "dave"], alice.Peers.Select(p => p.Name));
+        Assert.Equal(["alice", "dave"], bob.Peers.Select(p => p.Name));
     }
 }

@@ -105,7 +105,7 @@ public sealed class PeerAgentReconnectTests : IAsyncLifetime
 
         var after = await Eventually.MessageAsync(() => alice.Broadcast, m => m.Text == "after the reset", "alice shows it", alice);
         Assert.Equal(1, after.Seq);
-        Assert.Contains(alice.Broadcast.Snapshot(), m => m.Kind == ChatMessageKind.System && m.Text.Contains("reset", StringComparison.Ordinal));
+        Assert.Contains(alice.Broadcast.Snapshot(), m => m is { Kind: ChatMessageKind.System, SystemLine.Kind: SystemLineKind.BroadcastHistoryReset });
     }
 
     private static int Count(PeerAgent agent, string text) => agent.Broadcast.Snapshot().Count(m => m.Text == text);

@@ -118,6 +118,40 @@ public sealed class SlowConsumerTests
         await sending;
     }
 
+    [Fact]
+    public async Task A_client_that_pauses_reading_gets_every_line_whole_and_in_order_when_it_reads_again()
+    {
+        // Past the kernel's largest send buffer (4 MiB here) its socket takes only part of a line at times (a 4 KiB
+        // receive window, ~4 KB lines): the rest must follow before anything else, whether a line was sent straight from
+        // the shared bytes or through the write buffer.
+        await using var server = await TestServer.StartAsync(Ct, o =>
+        {
+            o.ClientQueueFrames = 4096;
+            o.ClientQueueBytes = 16 * 1024 * 1024;
+        });
+        var (pauser, _) = await server.JoinAsync("pauser", 40001, Ct, receiveBufferSize: 4096);
+        var (alice, _) = await server.JoinAsync("alice", 40002, Ct);
+        Assert.Equal("alice", (await pauser.NextAsync<Joined>(Ct)).Peer.Name);
+
+        const int count = 1500;
+        for (var i = 0; i < count; i++)
+        {
+            // Lock step: each said back to alice shows the server went on while the pauser read nothing.
+            await alice.SendAsync(new Say($"m{i}", $"{i}:{s_text}"), Ct);
+            Assert.Equal($"m{i}", (await alice.NextAsync<Said>(Ct)).Id);
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            var said = await pauser.NextAsync<Said>(Ct);
+            Assert.Equal($"m{i}", said.Id);
+            Assert.Equal($"{i}:{s_text}", said.Text);
+            Assert.Equal(i + 1, said.Seq);
+        }
+
+        await TestServer.AssertBroadcastFlowsAsync(alice, pauser, Ct);
+    }
+
     private static async Task<List<Frame>> ReadUntilLeftAsync(TestClient client)
     {
         var frames = new List<Frame>();

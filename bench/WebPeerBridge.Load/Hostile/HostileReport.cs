@@ -20,6 +20,15 @@ internal static class HostileReport
         }
 
         output.WriteLine();
+        var rounds = result.Processes.Min(p => Math.Min(p.AtFloodsEnd.Count, p.AfterRounds.Count));
+        output.WriteLine("| process | RSS before | " + string.Join(" | ", Enumerable.Range(1, rounds).Select(r => $"round {r}: floods' end | round {r}: settled")) + " |");
+        output.WriteLine("| --- | --- | " + string.Join(" | ", Enumerable.Repeat("--- | ---", rounds)) + " |");
+        foreach (var p in result.Processes)
+        {
+            output.WriteLine($"| {p.Name} | {Mb(p.Before)} | " + string.Join(" | ", Enumerable.Range(0, rounds).Select(r => $"{Mb(p.AtFloodsEnd[r])} | {Mb(p.AfterRounds[r])}")) + " |");
+        }
+
+        output.WriteLine();
         output.WriteLine("| flood | target | attempts | refused | taken | other |");
         output.WriteLine("| --- | --- | --- | --- | --- | --- |");
         foreach (var f in result.Floods)

@@ -9,6 +9,7 @@ namespace WebPeerBridge.Load.Hostile;
 internal sealed class ProcessFigures(string name, int pid)
 {
     private readonly List<long> _afterRounds = [];
+    private readonly List<long> _atFloodsEnd = [];
     private long _peak;
     private TimeSpan _cpuAtRoundStart;
 
@@ -22,6 +23,9 @@ internal sealed class ProcessFigures(string name, int pid)
 
     /// <summary>Resident memory once settled after each round of floods.</summary>
     public IReadOnlyList<long> AfterRounds => _afterRounds;
+
+    /// <summary>Resident memory the moment each round's floods ended (and the honest traffic was delivered), before settling.</summary>
+    public IReadOnlyList<long> AtFloodsEnd => _atFloodsEnd;
 
     public long After => _afterRounds.Count > 0 ? _afterRounds[^1] : 0;
 
@@ -58,7 +62,11 @@ internal sealed class ProcessFigures(string name, int pid)
         }
     }
 
-    public void MarkFloodsOver() => CpuDuringFloods += (ProcessProbe.CpuTime(Pid) ?? TimeSpan.Zero) - _cpuAtRoundStart;
+    public void MarkFloodsOver()
+    {
+        CpuDuringFloods += (ProcessProbe.CpuTime(Pid) ?? TimeSpan.Zero) - _cpuAtRoundStart;
+        _atFloodsEnd.Add(ProcessProbe.ResidentBytes(Pid) ?? 0);
+    }
 
     public void MarkSettled()
     {

@@ -56,7 +56,7 @@ internal sealed class CommandExecutor(PeerAgent agent)
     {
         var sent = await agent.SendDirectAsync(peerName, text, cancellationToken).ConfigureAwait(false);
         var key = sent.MessageId is null ? null : agent.FindDirect(peerName)?.Key;
-        return new CommandResult(sent.Accepted, sent.Error, key);
+        return new CommandResult(sent.Accepted, sent.Error, key, sent.Failure);
     }
 
     private string DescribePeers()

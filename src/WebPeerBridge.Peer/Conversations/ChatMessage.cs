@@ -11,8 +11,10 @@ namespace WebPeerBridge.Peer.Conversations;
 /// <param name="State">Delivery state of an own message.</param>
 /// <param name="Kind">Chat line or system line.</param>
 /// <param name="Seq">Broadcast sequence number, for broadcasts relayed by the server.</param>
-/// <param name="Error">Why it failed, when <see cref="State"/> is <see cref="DeliveryState.Failed"/>.</param>
+/// <param name="Error">Why it failed, when <see cref="State"/> is <see cref="DeliveryState.Failed"/> (unless <see cref="Failure"/> says it).</param>
 /// <param name="MentionsYou">A received line that mentions the person's name (set by the conversation that holds it).</param>
+/// <param name="SystemLine">What a system line tells, for a UI to word; null on chat lines (and on system lines kept from before it existed: then <see cref="Text"/>).</param>
+/// <param name="Failure">Why a failed direct message did not go, typed, for a UI to word; null when <see cref="Error"/> says it.</param>
 public sealed record ChatMessage(
     string Id,
     string From,
@@ -23,4 +25,11 @@ public sealed record ChatMessage(
     ChatMessageKind Kind = ChatMessageKind.Chat,
     long? Seq = null,
     string? Error = null,
-    bool MentionsYou = false);
+    bool MentionsYou = false,
+    SystemLine? SystemLine = null,
+    DeliveryFailure? Failure = null)
+{
+    /// <summary>A system line that tells <paramref name="line"/>; its words are the UI's.</summary>
+    public static ChatMessage System(string id, SystemLine line, DateTimeOffset at) =>
+        new(id, "", "", at, IsOwn: false, DeliveryState.None, ChatMessageKind.System, SystemLine: line);
+}

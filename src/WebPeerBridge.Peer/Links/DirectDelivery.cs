@@ -21,7 +21,10 @@ internal sealed class DirectDelivery(
     Func<string, CancellationToken, Task<LinkResult>> connect,
     TimeProvider time)
 {
-    private readonly OfflineQueue _offline = new(options.MaxQueuedDirectPerPeer);
+    private readonly OfflineQueue _offline = new(options.MaxQueuedDirectPerPeer, options.MaxDirectConversations);
+
+    /// <summary>Gone peers the offline queue remembers (for tests of its bound).</summary>
+    internal int OfflinePeerCount => _offline.Count;
 
     /// <summary>Sends <paramref name="text"/> to <paramref name="peerName"/>, dialing when no link is open.</summary>
     public async Task<SendResult> SendAsync(string peerName, string text, CancellationToken cancellationToken)
@@ -78,14 +81,14 @@ internal sealed class DirectDelivery(
             // Offline: it waits with the others, or says plainly that it cannot.
             if (!_offline.TryAdd(conversation.Key, new PendingDm(messageId, message.Text, message.At)))
             {
-                return new SendResult(SendOutcome.PeerOffline, messageId, CannotWait(conversation.Key));
+                return new SendResult(SendOutcome.PeerOffline, messageId, Failure: CannotWait(conversation.Key));
             }
 
-            conversation.Update(messageId, m => m with { State = DeliveryState.Queued, Error = null });
+            conversation.Update(messageId, m => m with { State = DeliveryState.Queued, Error = null, Failure = null });
             return new SendResult(SendOutcome.Queued, messageId);
         }
 
-        conversation.Update(messageId, m => m with { State = DeliveryState.Sending, Error = null });
+        conversation.Update(messageId, m => m with { State = DeliveryState.Sending, Error = null, Failure = null });
         return await DeliverAsync(conversation, conversation.Key, messageId, message.Text, message.At, cancellationToken).ConfigureAwait(false);
     }
 
@@ -102,7 +105,7 @@ internal sealed class DirectDelivery(
 
     public void Acked(DirectLink link, string id) =>
         conversations.Find(link.PeerName)?.Update(id, m => m.State is DeliveryState.Sending or DeliveryState.Failed
-            ? m with { State = DeliveryState.Delivered, Error = null }
+            ? m with { State = DeliveryState.Delivered, Error = null, Failure = null }
             : m);
 
     public void AckTimedOut(DirectLink link, string id) =>
@@ -124,24 +127,33 @@ internal sealed class DirectDelivery(
         }
     }
 
-    /// <summary>A line that says what happened to the link, in the pair's conversation if there is one.</summary>
-    public void AddSystemLine(string peerName, string text) =>
-        conversations.Find(peerName)?.Add(new ChatMessage(ids.NextSystem(), "", text, time.GetUtcNow(), IsOwn: false, DeliveryState.None,
-            ChatMessageKind.System));
+    /// <summary>A line that says what happened to the peer, in the pair's conversation if there is one.</summary>
+    public void AddSystemLine(string peerName, SystemLine line) =>
+        conversations.Find(peerName)?.Add(ChatMessage.System(ids.NextSystem(), line, time.GetUtcNow()));
 
     public static string UnknownPeer(string peerName) => $"No peer named '{peerName}' is online. Type /peers to see who is.";
 
     /// <summary>Whether a message to <paramref name="peerName"/>, offline, would wait for it.</summary>
     public bool Queues(string peerName) => _offline.Accepts(peerName);
 
-    /// <summary><paramref name="peer"/> left: messages to it may wait, if this agent talked with it.</summary>
+    /// <summary>Why a message to <paramref name="peerName"/>, offline, could not go now; null when it would wait for it.</summary>
+    public DeliveryFailure? OfflineFailure(string peerName) => _offline.Accepts(peerName) ? null : CannotWait(peerName);
+
+    /// <summary><paramref name="peer"/> left: messages to it may wait, if this agent talked with it and it has a key.</summary>
     public void PeerLeft(PeerInfo peer)
     {
         if (conversations.Find(peer.Name) is not null)
         {
-            _offline.Left(peer);
+            // Past the bound, the peer gone longest is forgotten: what waited for it will not go.
+            foreach (var (peerName, message) in _offline.Left(peer))
+            {
+                MarkFailed(peerName, message.Id, new DeliveryFailure(DeliveryFailureKind.PeerOffline, peerName));
+            }
         }
     }
+
+    /// <summary>The conversation with <paramref name="peerName"/> was forgotten: nothing waits for that peer any more.</summary>
+    public void ConversationForgotten(string peerName) => _offline.Forget(peerName);
 
     /// <summary><paramref name="peer"/> is back: sends what waited for it, unless it came back with another key.</summary>
     public async Task SendQueuedAsync(PeerInfo peer)
@@ -156,7 +168,7 @@ internal sealed class DirectDelivery(
         {
             if (!sameKey)
             {
-                MarkFailed(peer.Name, message.Id, $"{peer.Name} is back, but not with the key it had: not sent, as it may be someone else.");
+                MarkFailed(peer.Name, message.Id, new DeliveryFailure(DeliveryFailureKind.KeyChanged, peer.Name));
                 continue;
             }
 
@@ -166,16 +178,16 @@ internal sealed class DirectDelivery(
     }
 
     /// <summary>The agent leaves: what still waits will not go out.</summary>
-    public void FailQueued(string reason)
+    public void FailQueued()
     {
         foreach (var (peerName, message) in _offline.TakeAll())
         {
-            MarkFailed(peerName, message.Id, reason);
+            MarkFailed(peerName, message.Id, new DeliveryFailure(DeliveryFailureKind.LeftBeforeBack, peerName));
         }
     }
 
-    private static string CannotWait(string peerName) =>
-        $"{peerName} is offline; messages can't be sent until {peerName} is back.";
+    private DeliveryFailure CannotWait(string peerName) => new(
+        _offline.Standing(peerName) == OfflineStanding.NoKey ? DeliveryFailureKind.PeerOfflineWithoutKey : DeliveryFailureKind.PeerOffline, peerName);
 
     private SendResult Queue(Conversation conversation, string text)
     {
@@ -183,8 +195,8 @@ internal sealed class DirectDelivery(
         var at = time.GetUtcNow();
         if (!_offline.TryAdd(conversation.Key, new PendingDm(id, text, at)))
         {
-            return new SendResult(SendOutcome.PeerOffline, null, _offline.Accepts(conversation.Key)
-                ? $"{options.MaxQueuedDirectPerPeer} messages already wait for {conversation.Key}; the next can go when {conversation.Key} is back."
+            return new SendResult(SendOutcome.PeerOffline, null, Failure: _offline.Accepts(conversation.Key)
+                ? new DeliveryFailure(DeliveryFailureKind.QueueFull, conversation.Key, options.MaxQueuedDirectPerPeer)
                 : CannotWait(conversation.Key));
         }
 
@@ -201,7 +213,7 @@ internal sealed class DirectDelivery(
             if (!connected.Success || !registry.TryGetOpen(name, out link))
             {
                 var error = connected.Error ?? $"The link with {name} closed.";
-                conversation.Update(id, m => m with { State = DeliveryState.Failed, Error = error });
+                conversation.Update(id, m => m with { State = DeliveryState.Failed, Error = error, Failure = null });
                 return new SendResult(connected.Success ? SendOutcome.LinkClosed : ToSendOutcome(connected.Outcome), id, error);
             }
         }
@@ -210,7 +222,7 @@ internal sealed class DirectDelivery(
         {
             var error = $"The link with {name} closed before the message went out.";
             // The link may have handed it on as unconfirmed already; a later ack still turns it delivered.
-            conversation.Update(id, m => m.State == DeliveryState.Sending ? m with { State = DeliveryState.Failed, Error = error } : m);
+            conversation.Update(id, m => m.State == DeliveryState.Sending ? m with { State = DeliveryState.Failed, Error = error, Failure = null } : m);
             return new SendResult(SendOutcome.LinkClosed, id, error);
         }
 
@@ -237,6 +249,11 @@ internal sealed class DirectDelivery(
 
     private void MarkFailed(string peerName, string id, string error) =>
         conversations.Find(peerName)?.Update(id, m => m.State is DeliveryState.Sending or DeliveryState.Sent or DeliveryState.Queued
-            ? m with { State = DeliveryState.Failed, Error = error }
+            ? m with { State = DeliveryState.Failed, Error = error, Failure = null }
+            : m);
+
+    private void MarkFailed(string peerName, string id, DeliveryFailure failure) =>
+        conversations.Find(peerName)?.Update(id, m => m.State is DeliveryState.Sending or DeliveryState.Sent or DeliveryState.Queued
+            ? m with { State = DeliveryState.Failed, Error = null, Failure = failure }
             : m);
 }

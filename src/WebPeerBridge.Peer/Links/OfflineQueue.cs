@@ -4,37 +4,80 @@ namespace WebPeerBridge.Peer.Links;
 
 /// <summary>
 /// Direct messages to a peer that left, waiting until it is back. Only for a peer this agent talked with (it has a
-/// conversation) and whose key was known when it left: what waits goes out only to a peer back with that same key.
-/// At most <c>capacityPerPeer</c> wait per peer; 0 turns queueing off.
+/// conversation) and whose key was known when it left: what waits goes out only to a peer back with that same key, so
+/// nothing waits for a peer without a key (nothing could prove that the one who comes back is the same peer).
+/// At most <c>capacityPerPeer</c> wait per peer (0 turns queueing off), and at most <c>maxPeers</c> gone peers are
+/// remembered (the agent's direct conversations): a host that joins, sends one message and leaves in a loop cannot make
+/// the agent hold more (DESIGN.md, "A hostile host on the LAN harms only itself").
 /// </summary>
-internal sealed class OfflineQueue(int capacityPerPeer)
+internal sealed class OfflineQueue(int capacityPerPeer, int maxPeers)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Gone> _gone = new(StringComparer.OrdinalIgnoreCase);
+    private long _order;
 
-    /// <summary>Whether messages to <paramref name="peerName"/> can wait for it now.</summary>
-    public bool Accepts(string peerName)
+    /// <summary>Gone peers remembered now (for tests of the bound).</summary>
+    internal int Count
     {
-        lock (_gate)
+        get
         {
-            return capacityPerPeer > 0 && _gone.ContainsKey(peerName);
+            lock (_gate)
+            {
+                return _gone.Count;
+            }
         }
     }
 
-    /// <summary><paramref name="peer"/> left: messages to it may wait, for its key.</summary>
-    public void Left(PeerInfo peer)
+    /// <summary>Whether messages to <paramref name="peerName"/> can wait for it now.</summary>
+    public bool Accepts(string peerName) => Standing(peerName) == OfflineStanding.Waits;
+
+    /// <summary>Whether messages to <paramref name="peerName"/>, who is offline, wait for it, and if not, why.</summary>
+    public OfflineStanding Standing(string peerName)
+    {
+        lock (_gate)
+        {
+            return capacityPerPeer == 0 || !_gone.TryGetValue(peerName, out var gone) ? OfflineStanding.NotWaiting
+                : gone.Key is null ? OfflineStanding.NoKey
+                : OfflineStanding.Waits;
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="peer"/> left: messages to it may wait, for its key (none wait for a peer without one). Past
+    /// <c>maxPeers</c>, the peer that left first is forgotten; what waited for it is returned, to be told it will not go.
+    /// </summary>
+    public IReadOnlyList<(string PeerName, PendingDm Message)> Left(PeerInfo peer)
     {
         if (capacityPerPeer == 0)
         {
-            return;
+            return [];
         }
 
         lock (_gate)
         {
-            if (!_gone.ContainsKey(peer.Name))
+            if (_gone.ContainsKey(peer.Name))
             {
-                _gone[peer.Name] = new Gone(peer.Key, []);
+                return [];
             }
+
+            _gone[peer.Name] = new Gone(peer.Key, [], ++_order);
+            if (_gone.Count <= maxPeers)
+            {
+                return [];
+            }
+
+            var (oldest, dropped) = _gone.MinBy(g => g.Value.Order);
+            _gone.Remove(oldest);
+            return [.. dropped.Waiting.Select(m => (oldest, m))];
+        }
+    }
+
+    /// <summary>The conversation with <paramref name="peerName"/> was forgotten: so is the peer, and what waited for it.</summary>
+    public void Forget(string peerName)
+    {
+        lock (_gate)
+        {
+            _gone.Remove(peerName);
         }
     }
 
@@ -43,7 +86,7 @@ internal sealed class OfflineQueue(int capacityPerPeer)
     {
         lock (_gate)
         {
-            if (!_gone.TryGetValue(peerName, out var gone) || gone.Waiting.Count >= capacityPerPeer)
+            if (!_gone.TryGetValue(peerName, out var gone) || gone.Key is null || gone.Waiting.Count >= capacityPerPeer)
             {
                 return false;
             }
@@ -81,5 +124,5 @@ internal sealed class OfflineQueue(int capacityPerPeer)
         }
     }
 
-    private sealed record Gone(string? Key, List<PendingDm> Waiting);
+    private sealed record Gone(string? Key, List<PendingDm> Waiting, long Order);
 }

@@ -149,7 +149,7 @@ internal sealed class BroadcastStream(Conversation conversation, string ownName,
         }
         else if (welcome.Skipped is > 0 and var skipped)
         {
-            AddSystemLine($"{skipped.ToString(CultureInfo.InvariantCulture)} older broadcasts from while you were away were too many to show.");
+            AddSystemLine(new SystemLine(SystemLineKind.BroadcastsSkipped, Count: skipped));
             // The server's record of what we sent may be among those left out: let the user decide whether to resend.
             FailWhere(p => p.SentInSession != 0, "The connection dropped before the server confirmed it; it may not have arrived.");
         }
@@ -194,7 +194,7 @@ internal sealed class BroadcastStream(Conversation conversation, string ownName,
 
         if (reset)
         {
-            AddSystemLine("The server's broadcast history was reset.");
+            AddSystemLine(new SystemLine(SystemLineKind.BroadcastHistoryReset));
         }
 
         if (own is not null && conversation.Update(own.Id, m => m with { State = DeliveryState.Delivered, Seq = said.Seq, At = said.At, Text = said.Text, Error = null }))
@@ -300,8 +300,7 @@ internal sealed class BroadcastStream(Conversation conversation, string ownName,
     /// <summary>Called after the link's loop has ended: nothing flushes any more.</summary>
     public void Dispose() => _flushGate.Dispose();
 
-    private void AddSystemLine(string text) =>
-        conversation.Add(new ChatMessage(ids.NextSystem(), "", text, time.GetUtcNow(), IsOwn: false, DeliveryState.None, ChatMessageKind.System));
+    private void AddSystemLine(SystemLine line) => conversation.Add(ChatMessage.System(ids.NextSystem(), line, time.GetUtcNow()));
 
     private sealed class PendingSay(string id, string text)
     {

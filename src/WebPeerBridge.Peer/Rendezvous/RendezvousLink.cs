@@ -376,7 +376,9 @@ internal sealed partial class RendezvousLink : IAsyncDisposable
         switch (first)
         {
             case { Frame: Welcome welcome }:
-                return await RunSessionAsync(connection, welcome, since, stop).ConfigureAwait(false);
+                // Two steps, so that no state machine keeps the welcome (every peer and broadcast in it) for the session's life.
+                var session = await BeginSessionAsync(welcome, since, stop).ConfigureAwait(false);
+                return await RunSessionAsync(connection, session, stop).ConfigureAwait(false);
             case { Frame: ErrorFrame error }:
                 LogRefused(TextRules.ForLog(error.Code), TextRules.ForLog(error.Message));
                 return new ConnectionOutcome(false, error.Code, error.Message,
@@ -388,7 +390,8 @@ internal sealed partial class RendezvousLink : IAsyncDisposable
         }
     }
 
-    private async Task<ConnectionOutcome> RunSessionAsync(FrameConnection connection, Welcome welcome, long? since, CancellationToken stop)
+    /// <summary>Opens a session with <paramref name="welcome"/>: the agent takes in its peers and history. Returns the session's number.</summary>
+    private async Task<int> BeginSessionAsync(Welcome welcome, long? since, CancellationToken stop)
     {
         int session;
         lock (_gate)
@@ -403,7 +406,11 @@ internal sealed partial class RendezvousLink : IAsyncDisposable
         await _handler.OnWelcomeAsync(welcome, session, since, stop).ConfigureAwait(false);
         _handler.OnStateChanged(RendezvousState.Online, null);
         _joined.TrySetResult(JoinResult.Joined);
+        return session;
+    }
 
+    private async Task<ConnectionOutcome> RunSessionAsync(FrameConnection connection, int session, CancellationToken stop)
+    {
         var silent = new StrongBox<bool>();
         using var sessionEnd = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var heartbeat = Task.Run(() => HeartbeatAsync(connection, silent, sessionEnd.Token), CancellationToken.None);

@@ -46,7 +46,8 @@ internal sealed class FrameConnection : IAsyncDisposable
         _time = time;
         _stream = stream;
         PeerKey = peerKey;
-        Input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true));
+        // Zero-byte reads: an idle connection (most of them, most of the time) waits for data without a rented buffer.
+        Input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
         _output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
         _writer = new FrameWriter(_output);
         _reader = new FrameReader(Input, maxFrameBytes);

@@ -8,6 +8,9 @@ internal interface IClusterEvents
     /// <summary>A broadcast in stream order, from any node (this one's too): fan it out to this node's members.</summary>
     ValueTask SaidAsync(Said said, CancellationToken cancellationToken);
 
+    /// <summary>The stream's message <paramref name="seq"/> is no broadcast (not ours): nothing to send, but read past it.</summary>
+    ValueTask SkippedAsync(long seq, CancellationToken cancellationToken);
+
     /// <summary>A member of another node is online (joined, moved, or renewed).</summary>
     ValueTask RemoteOnlineAsync(PeerInfo peer, string node, CancellationToken cancellationToken);
 

@@ -17,12 +17,12 @@ namespace WebPeerBridge.Rendezvous.Cluster;
 internal sealed partial class NatsBroadcastLog : IBroadcastLog
 {
     // The newest broadcasts the stream consumer delivered, in seq order: most welcomes are served from here, not the stream.
-    private const int TailCapacity = 1024;
-    private readonly Said[] _tail = new Said[TailCapacity];
+    private readonly Said[] _tail;
     private readonly Lock _gate = new();
     private readonly NatsCluster _cluster;
     private readonly ILogger<NatsBroadcastLog> _logger;
     private long _lastSeq;
+    private long _appended;
     private long _tailLast;
     private int _tailCount;
 
@@ -30,6 +30,7 @@ internal sealed partial class NatsBroadcastLog : IBroadcastLog
     {
         _cluster = cluster;
         _logger = logger;
+        _tail = new Said[cluster.Options.HistoryTailCapacity];
     }
 
     /// <summary>The newest <c>seq</c> this node knows to be stored (from the stream at start, then from acks and the consumer).</summary>
@@ -46,7 +47,7 @@ internal sealed partial class NatsBroadcastLog : IBroadcastLog
     /// <summary>Asks the stream for its newest <c>seq</c> (it may be ahead of this node); on failure what this node knows.</summary>
     public async ValueTask<long> RefreshLastSeqAsync()
     {
-        using var timeout = new CancellationTokenSource(_cluster.Rendezvous.HistoryWriteTimeout);
+        using var timeout = new CancellationTokenSource(_cluster.Options.OperationTimeout, _cluster.Time);
         try
         {
             var stream = await _cluster.JetStream.GetStreamAsync(_cluster.Options.StreamName, cancellationToken: timeout.Token).ConfigureAwait(false);
@@ -60,35 +61,47 @@ internal sealed partial class NatsBroadcastLog : IBroadcastLog
         return LastSeq;
     }
 
-    /// <summary>Stores one broadcast and returns it as said; <see cref="BroadcastLogUnavailableException"/> when the stream did not take it in time.</summary>
-    public async ValueTask<Said> PublishAsync(NewBroadcast broadcast, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores one broadcast under <paramref name="msgId"/> and returns it as said; <see cref="BroadcastLogUnavailableException"/>
+    /// when the stream did not acknowledge it within <paramref name="timeout"/> (it may still have stored it). Published again
+    /// under the same id within the stream's duplicate window (2 minutes), it is stored once: the stream answers with the
+    /// <c>seq</c> it got the first time.
+    /// </summary>
+    public async ValueTask<Said> PublishAsync(NewBroadcast broadcast, string msgId, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var line = FrameCodec.ToLine(new Said(0, broadcast.Id, broadcast.From, broadcast.Text, broadcast.At));
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_cluster.Rendezvous.HistoryWriteTimeout);
-        PubAckResponse ack;
+        using var deadline = new CancellationTokenSource(timeout, _cluster.Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        long seq;
         try
         {
-            ack = await _cluster.JetStream.PublishAsync(_cluster.Options.Subject, line, cancellationToken: timeout.Token).ConfigureAwait(false);
+            var ack = await _cluster.JetStream.PublishAsync(_cluster.Options.Subject, line, opts: new NatsJSPubOpts { MsgId = msgId },
+                cancellationToken: linked.Token).ConfigureAwait(false);
             ack.EnsureSuccess();
+            seq = (long)ack.Seq;
         }
-        catch (Exception ex) when (ex is NatsException or OperationCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        catch (NatsJSDuplicateMessageException duplicate)
+        {
+            // Stored by an earlier publish of this id (its answer was lost): that one's seq.
+            seq = (long)duplicate.Sequence;
+        }
+        catch (Exception ex) when (ex is NatsException or TimeoutException || ex is OperationCanceledException && deadline.IsCancellationRequested)
         {
             throw new BroadcastLogUnavailableException("The broadcast stream did not acknowledge the broadcast: " + ex.Message, ex);
         }
 
-        var seq = (long)ack.Seq;
         Observe(seq);
         return new Said(seq, broadcast.Id, broadcast.From, broadcast.Text, broadcast.At);
     }
 
-    /// <summary>Stores them one after the other, in order; on a failure the ones before it stay stored.</summary>
+    /// <summary>Stores them one after the other, in order, each within the history write timeout; on a failure the ones before it stay stored.</summary>
     public async ValueTask<IReadOnlyList<Said>> AppendAsync(IReadOnlyList<NewBroadcast> broadcasts, CancellationToken cancellationToken)
     {
         var stored = new List<Said>(broadcasts.Count);
         foreach (var broadcast in broadcasts)
         {
-            stored.Add(await PublishAsync(broadcast, cancellationToken).ConfigureAwait(false));
+            var msgId = _cluster.Incarnation + "-a" + Interlocked.Increment(ref _appended).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            stored.Add(await PublishAsync(broadcast, msgId, _cluster.Rendezvous.HistoryWriteTimeout, cancellationToken).ConfigureAwait(false));
         }
 
         return stored;
@@ -142,9 +155,9 @@ internal sealed partial class NatsBroadcastLog : IBroadcastLog
                 _tailCount = 0;
             }
 
-            _tail[said.Seq % TailCapacity] = said;
+            _tail[said.Seq % _tail.Length] = said;
             _tailLast = said.Seq;
-            _tailCount = Math.Min(_tailCount + 1, TailCapacity);
+            _tailCount = Math.Min(_tailCount + 1, _tail.Length);
         }
     }
 
@@ -160,7 +173,7 @@ internal sealed partial class NatsBroadcastLog : IBroadcastLog
             var entries = new List<Said>((int)(through - first + 1));
             for (var seq = first; seq <= through; seq++)
             {
-                entries.Add(_tail[seq % TailCapacity]);
+                entries.Add(_tail[seq % _tail.Length]);
             }
 
             return entries;
@@ -169,9 +182,9 @@ internal sealed partial class NatsBroadcastLog : IBroadcastLog
 
     private async Task<List<Said>> ReadStreamAsync(long first, long throughSeq, int count, CancellationToken cancellationToken)
     {
-        var entries = new List<Said>(Math.Min(count, 1024));
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_cluster.Rendezvous.HistoryWriteTimeout * 2);
+        var entries = new List<Said>(Math.Min(count, _tail.Length));
+        using var deadline = new CancellationTokenSource(_cluster.Options.HistoryReadTimeout, _cluster.Time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
             var consumer = await _cluster.JetStream.CreateOrderedConsumerAsync(_cluster.Options.StreamName, new NatsJSOrderedConsumerOpts

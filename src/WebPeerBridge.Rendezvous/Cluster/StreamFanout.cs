@@ -65,6 +65,11 @@ internal sealed partial class StreamFanout : IAsyncDisposable
                         _cluster.Log.Remember(said);
                         await _events.SaidAsync(said, token).ConfigureAwait(false);
                     }
+                    else
+                    {
+                        // Else a hello whose since is at or past it would wait for the next broadcast.
+                        await _events.SkippedAsync(seq, token).ConfigureAwait(false);
+                    }
                 }
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -76,7 +81,7 @@ internal sealed partial class StreamFanout : IAsyncDisposable
                 LogConsumeFailed(ex, _next);
                 try
                 {
-                    await Task.Delay(TimeSpan.FromMilliseconds(500), _cluster.Time, token).ConfigureAwait(false);
+                    await Task.Delay(_cluster.Options.ConsumerRetryDelay, _cluster.Time, token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {

@@ -49,6 +49,8 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
         RemoteHost = lease.Address.ToString();
         _lastReceived = time.GetTimestamp();
         _outbox = new ClientOutbox(options.ClientQueueFrames, options.ClientQueueBytes);
+        // SendNow's sends must never wait on the hub's thread (NetworkStream refuses a non-blocking socket only when made).
+        socket.Blocking = false;
     }
 
     public string ConnectionId { get; }
@@ -323,6 +325,25 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
             }
 
             await echoed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="line"/> straight from its buffer with one non-blocking send, when nothing is waiting in
+    /// <see cref="Output"/> (the order holds); what the socket does not take now goes into <see cref="Output"/>, for the
+    /// next <see cref="FlushAsync"/> to wait for (and the send timeout to judge) as any other write.
+    /// </summary>
+    protected void SendNow(ReadOnlySpan<byte> line)
+    {
+        var sent = Socket.Send(line, SocketFlags.None, out var error);
+        if (error is not (SocketError.Success or SocketError.WouldBlock))
+        {
+            throw new SocketException((int)error);
+        }
+
+        if (sent < line.Length)
+        {
+            Output.Write(line[Math.Max(0, sent)..]);
         }
     }
 

@@ -9,7 +9,7 @@ namespace WebPeerBridge.Rendezvous.Connections;
 /// reader (its write loop). No lock per operation: a <see cref="ConcurrentQueue{T}"/>, frame and byte bounds kept with
 /// <see cref="Interlocked"/>, and one reusable wake-up for the reader, so that queueing a broadcast allocates nothing.
 /// A writer that queues a rendered line into an idle outbox runs the waiting write loop on its own thread, up to that
-/// loop's next wait (the line is copied and sent at once, one syscall, as a single-threaded server does): no thread-pool
+/// loop's next wait (the line is sent at once from its shared bytes, one syscall, as a single-threaded server does): no thread-pool
 /// hand-off per client per broadcast. A frame the write loop renders itself (a welcome) wakes it on the thread pool.
 /// </summary>
 internal sealed class ClientOutbox : IValueTaskSource<bool>

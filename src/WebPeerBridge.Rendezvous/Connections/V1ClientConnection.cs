@@ -219,6 +219,12 @@ internal sealed partial class V1ClientConnection(
                         writer.Write(frame.Frame);
                     }
                 }
+                else if (Output.UnflushedBytes == 0 && outbox.QueuedFrames == 0)
+                {
+                    // The only line waiting (a broadcast, or a turn's lines in one slice): sent from the shared bytes as
+                    // they are, no copy, one syscall on this thread.
+                    SendNow(frame.Line.Span);
+                }
                 else
                 {
                     Output.Write(frame.Line.Span);
@@ -227,7 +233,10 @@ internal sealed partial class V1ClientConnection(
                 Dequeued(frame);
             }
 
-            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (Output.UnflushedBytes > 0)
+            {
+                await FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

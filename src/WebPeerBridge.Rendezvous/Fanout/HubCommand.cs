@@ -13,6 +13,7 @@ internal enum HubCommandKind
 
     // From the cluster (RendezvousHub.Cluster.cs): a broadcast in stream order, other nodes' members, a dead node, a beat.
     StreamSaid,
+    StreamSkipped,
     RemoteOnline,
     RemoteLeft,
     NodeDied,

@@ -30,11 +30,17 @@ internal sealed partial class RendezvousHub : IClusterEvents
     private NatsNameClaims? _claims;
     private StreamFanout? _streamFanout;
     private long _fannedOutSeq;
+    // Numbers this node's publishes: with the incarnation, a message id the stream keeps for its duplicate window.
+    private long _published;
 
     private bool IsClustered => _cluster is not null;
 
     ValueTask IClusterEvents.SaidAsync(Said said, CancellationToken cancellationToken) =>
         PostAsync(new HubCommand(HubCommandKind.StreamSaid, ClusterOrigin.Instance, said, null, null, null), cancellationToken);
+
+    // The skipped message's seq travels as a said with nothing in it: the frame is never sent.
+    ValueTask IClusterEvents.SkippedAsync(long seq, CancellationToken cancellationToken) =>
+        PostAsync(new HubCommand(HubCommandKind.StreamSkipped, ClusterOrigin.Instance, new Said(seq, null, "", "", default), null, null, null), cancellationToken);
 
     ValueTask IClusterEvents.RemoteOnlineAsync(PeerInfo peer, string node, CancellationToken cancellationToken) =>
         PostAsync(new HubCommand(HubCommandKind.RemoteOnline, ClusterOrigin.Instance, new Joined(peer), node, null, null), cancellationToken);
@@ -85,19 +91,17 @@ internal sealed partial class RendezvousHub : IClusterEvents
         }
     }
 
-    /// <summary>After the loop: writes the left entries and releases of the members that went with the shutdown.</summary>
+    /// <summary>
+    /// After the loop: writes the left entries and releases of the members that went with the shutdown, both within one
+    /// <see cref="NatsOptions.StopTimeout"/>, then cancels what is left (before the NATS connection is disposed).
+    /// </summary>
     private async Task DisposeClusterAsync()
     {
-        if (_clusterPresence is not null)
-        {
-            await _clusterPresence.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (_claims is not null)
-        {
-            // Bounded: with NATS away each release waits for its timeout; what is not written stays claimed by this node.
-            await Task.WhenAny(_claims.FlushAsync(), Task.Delay(_options.HistoryWriteTimeout * 4, _time)).ConfigureAwait(false);
-        }
+        // At once: a left entry waits for its release; both give up at the same deadline. What is not written stays claimed
+        // by this node's incarnation (held once the others see it die) and expires from the presence bucket.
+        await Task.WhenAll(
+            _clusterPresence?.DisposeAsync().AsTask() ?? Task.CompletedTask,
+            _claims?.DisposeAsync().AsTask() ?? Task.CompletedTask).ConfigureAwait(false);
     }
 
     private async ValueTask OnClusterCommandAsync(HubCommand command)
@@ -106,6 +110,14 @@ internal sealed partial class RendezvousHub : IClusterEvents
         {
             case HubCommandKind.StreamSaid:
                 OnStreamSaid((Said)command.Frame!);
+                if (_waitingForStream.Count > 0)
+                {
+                    await RegisterCaughtUpAsync().ConfigureAwait(false);
+                }
+
+                break;
+            case HubCommandKind.StreamSkipped:
+                _fannedOutSeq = Math.Max(_fannedOutSeq, ((Said)command.Frame!).Seq);
                 if (_waitingForStream.Count > 0)
                 {
                     await RegisterCaughtUpAsync().ConfigureAwait(false);
@@ -123,7 +135,14 @@ internal sealed partial class RendezvousHub : IClusterEvents
                 await OnNodeDiedAsync(command.Text!).ConfigureAwait(false);
                 break;
             case HubCommandKind.Heartbeat:
-                _clusterPresence!.Beat(_presence.Online);
+                if (_cluster!.IsConnected)
+                {
+                    // Releases that did not reach NATS first, then the lefts waiting for them with the renewals.
+                    _claims!.RetryFailedReleases();
+                    _clusterPresence!.Beat([.. _presence.Online], _claims.FlushAsync());
+                    _claims.Sweep();
+                }
+
                 break;
         }
     }
@@ -208,10 +227,7 @@ internal sealed partial class RendezvousHub : IClusterEvents
         }
 
         // Their names are held for their tokens from now on, so they can move here and resume.
-        foreach (var (_, member) in gone)
-        {
-            await _claims!.HoldAbandonedAsync(member.Peer.Name, node, CancellationToken.None).ConfigureAwait(false);
-        }
+        await _claims!.HoldAbandonedAsync([.. gone.Select(g => g.Value.Peer.Name)], node, CancellationToken.None).ConfigureAwait(false);
     }
 
     private async ValueTask RegisterInClusterAsync(IHubClient client, Hello hello, string observedHost)
@@ -221,6 +237,7 @@ internal sealed partial class RendezvousHub : IClusterEvents
         {
             // The stream has it, this node has not fanned it out yet: wait for the consumer, so nothing comes twice.
             _waitingForStream.Add(new HubCommand(HubCommandKind.Register, client, hello, null, null, observedHost));
+            LogWaitingForStream(client.ConnectionId, since, _fannedOutSeq);
             return;
         }
 
@@ -272,8 +289,7 @@ internal sealed partial class RendezvousHub : IClusterEvents
         var name = hello.Name;
         if (_members.TryGetValue(NameSkeletons.Key(name), out var holder) && (hello.Resume is null || !TokenMatches(holder.Token, hello.Resume)))
         {
-            client.Refuse(ErrorCodes.NameTaken, $"The name '{holder.Peer.Name}' is taken.");
-            LogNameTaken(client.ConnectionId, name);
+            RefuseTaken(client, holder.Peer.Name, name);
             return (null, NameClaimOutcome.Taken);
         }
 
@@ -281,16 +297,13 @@ internal sealed partial class RendezvousHub : IClusterEvents
         switch (outcome)
         {
             case NameClaimOutcome.Taken:
-                client.Refuse(ErrorCodes.NameTaken, $"The name '{name}' is taken.");
-                LogNameTaken(client.ConnectionId, name);
+                RefuseTaken(client, name, name);
                 return (null, outcome);
             case NameClaimOutcome.Held:
-                client.Refuse(ErrorCodes.NameTaken,
-                    $"The name '{name}' is kept for its owner to reconnect (for up to {_options.NameHoldTime.TotalSeconds:0} s after they dropped).");
-                LogNameHeld(client.ConnectionId, name);
+                RefuseHeld(client, name);
                 return (null, outcome);
             case NameClaimOutcome.Unavailable:
-                client.Refuse(ErrorCodes.Unavailable, "The server cannot check names right now. Try again in a moment.");
+                RefuseUnavailable(client, name);
                 return (null, outcome);
             case NameClaimOutcome.Claimed when !NameSkeletons.IsHighlyRestrictive(name):
                 // Not a lookalike of a name online or held (that was name_taken), but one that could become one of a name to come.
@@ -302,34 +315,23 @@ internal sealed partial class RendezvousHub : IClusterEvents
         }
     }
 
-    /// <summary>A seed client's adapted name, with <c>-2</c>, <c>-3</c>… until one is free on every node.</summary>
+    /// <summary>A seed client's adapted name, with <c>-2</c>, <c>-3</c>… (from where the last search ended) until one is free on every node.</summary>
     private async ValueTask<(string? Name, NameClaimOutcome Outcome)> ClaimSeedNameAsync(string requested, string token)
     {
-        var adapted = TextRules.AdaptName(requested);
-        for (var n = 1; ; n++)
+        var outcome = NameClaimOutcome.Claimed;
+        var name = await _seedNames.FindAsync(requested, async candidate =>
         {
-            var suffix = n == 1 ? "" : "-" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var candidate = TruncateScalars(adapted, ProtocolLimits.MaxNameLength - suffix.Length) + suffix;
             var key = NameSkeletons.Key(candidate);
             if (_members.ContainsKey(key) || _remote.ContainsKey(key))
             {
-                continue;
+                return false;
             }
 
-            var outcome = await _claims!.ClaimAsync(candidate, null, token, CancellationToken.None).ConfigureAwait(false);
-            if (outcome is NameClaimOutcome.Claimed or NameClaimOutcome.Unavailable)
-            {
-                // Unavailable: the bucket is down; the seed client cannot retry, so it gets the name here alone.
-                return (candidate, outcome);
-            }
-        }
-    }
-
-    private void RefuseMixedScripts(IHubClient client, string name)
-    {
-        client.Refuse(ErrorCodes.InvalidName,
-            "This name mixes scripts (such as Latin with Cyrillic or Greek), so it could pass for another: write it in one script.");
-        LogMixedScripts(client.ConnectionId, name);
+            outcome = await _claims!.ClaimAsync(candidate, null, token, CancellationToken.None).ConfigureAwait(false);
+            // Unavailable: the bucket is down; the seed client cannot retry, so it gets the name here alone.
+            return outcome is NameClaimOutcome.Claimed or NameClaimOutcome.Unavailable;
+        }).ConfigureAwait(false);
+        return (name, outcome);
     }
 
     private ValueTask<HistorySlice> ReadClusterHistoryAsync(long? since, bool isSeed)
@@ -347,29 +349,139 @@ internal sealed partial class RendezvousHub : IClusterEvents
             : log.ReadRangeAsync(0, last, _options.WelcomeHistoryCount, _options.WelcomeHistoryMaxBytes, CancellationToken.None);
     }
 
-    /// <summary>Publishes the queued says one after the other (their order is the stream's); each that fails gets <c>unavailable</c>.</summary>
+    /// <summary>
+    /// Publishes the queued says; each that is not stored gets <c>unavailable</c>. A sender's says go in the order it sent
+    /// them, different senders' at once (in waves: the first say of each, then the second of each…), so a batch takes about
+    /// one round trip per say of its busiest sender, not per say. The hub's loop waits for this: at most twice
+    /// <see cref="RendezvousOptions.HistoryWriteTimeout"/> (once more for the says whose acknowledgement did not come, published
+    /// again under their message id: the stream stores them once and answers with their <c>seq</c>). After a failure the rest
+    /// of the batch is refused at once, and so is all of it while NATS is away.
+    /// </summary>
     private async ValueTask PublishSaysAsync()
     {
         var batch = _says.ToArray();
         _says.Clear();
-        foreach (var (client, broadcast) in batch)
+        if (!_cluster!.IsConnected)
+        {
+            foreach (var (client, broadcast) in batch)
+            {
+                RefuseSay(client, broadcast.Id);
+            }
+
+            LogUnavailable(batch.Length, "not connected to NATS");
+            return;
+        }
+
+        var msgIds = new string[batch.Length];
+        for (var i = 0; i < batch.Length; i++)
+        {
+            msgIds[i] = _cluster.Incarnation + "-" + (++_published).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var waves = Waves(batch);
+        var timeout = _options.HistoryWriteTimeout;
+        var deadline = _time.GetUtcNow() + timeout * 2;
+        var retried = false;
+        for (var w = 0; w < waves.Count; w++)
+        {
+            var wave = waves[w].ToArray();
+            var left = deadline - _time.GetUtcNow();
+            if (left <= TimeSpan.Zero)
+            {
+                RefuseRest(batch, waves, w, []);
+                return;
+            }
+
+            var results = await PublishWaveAsync(batch, msgIds, wave, left < timeout ? left : timeout).ConfigureAwait(false);
+            var failed = Enumerable.Range(0, wave.Length).Where(k => results[k] is null).ToArray();
+            if (failed.Length > 0 && !retried && _cluster.IsConnected && deadline - _time.GetUtcNow() is { Ticks: > 0 } remaining)
+            {
+                // Stored but not acknowledged (an answer lost in a reconnect or failover) or not stored: the same id again.
+                retried = true;
+                LogPublishRetried(failed.Length);
+                var again = await PublishWaveAsync(batch, msgIds, [.. failed.Select(k => wave[k])], remaining).ConfigureAwait(false);
+                for (var f = 0; f < failed.Length; f++)
+                {
+                    results[failed[f]] = again[f];
+                }
+
+                failed = [.. failed.Where(k => results[k] is null)];
+            }
+
+            for (var k = 0; k < wave.Length; k++)
+            {
+                if (results[k] is { } said && said.Seq > _fannedOutSeq)
+                {
+                    // Not sent from here: the stream consumer brings it back in stream order (after this, on the hub's loop).
+                    _publishedBy[said.Seq] = batch[wave[k]].Client;
+                }
+            }
+
+            if (failed.Length > 0)
+            {
+                RefuseRest(batch, waves, w + 1, [.. failed.Select(k => wave[k])]);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Refuses the says at <paramref name="failed"/>, then at once every say of the waves from <paramref name="firstWave"/> on.</summary>
+    private void RefuseRest((IHubClient Client, NewBroadcast Broadcast)[] batch, List<List<int>> waves, int firstWave, int[] failed)
+    {
+        var refused = failed.Concat(waves.Skip(firstWave).SelectMany(wave => wave)).ToArray();
+        foreach (var i in refused)
+        {
+            RefuseSay(batch[i].Client, batch[i].Broadcast.Id);
+        }
+
+        LogUnavailable(refused.Length, "the broadcast stream did not acknowledge in time");
+    }
+
+    /// <summary>The says of <paramref name="wave"/> published at once; each one's said, or null if it was not acknowledged.</summary>
+    private async Task<Said?[]> PublishWaveAsync((IHubClient Client, NewBroadcast Broadcast)[] batch, string[] msgIds, int[] wave,
+        TimeSpan timeout)
+    {
+        var log = _cluster!.Log;
+        var pending = new Task<Said>[wave.Length];
+        for (var k = 0; k < wave.Length; k++)
+        {
+            pending[k] = log.PublishAsync(batch[wave[k]].Broadcast, msgIds[wave[k]], timeout, CancellationToken.None).AsTask();
+        }
+
+        var results = new Said?[wave.Length];
+        for (var k = 0; k < wave.Length; k++)
         {
             try
             {
-                // Not sent from here: the stream consumer brings it back in stream order (after this loop, which is the hub's).
-                var stored = await _cluster!.Log.PublishAsync(broadcast, CancellationToken.None).ConfigureAwait(false);
-                if (stored.Seq > _fannedOutSeq)
-                {
-                    _publishedBy[stored.Seq] = client;
-                }
+                results[k] = await pending[k].ConfigureAwait(false);
             }
             catch (BroadcastLogUnavailableException ex)
             {
-                LogUnavailable(1, ex.Message);
-                client.TryEnqueue(Outbound.Of(new ErrorFrame(ErrorCodes.Unavailable,
-                    "The server cannot store broadcasts right now; nothing was sent. Try again in a moment.", broadcast.Id)) with { Echoes = 1 });
+                LogPublishFailed(ex.Message);
             }
         }
+
+        return results;
+    }
+
+    /// <summary>The batch's indexes in waves: the k-th say of every sender in the k-th wave, each wave in the batch's order.</summary>
+    private static List<List<int>> Waves((IHubClient Client, NewBroadcast Broadcast)[] batch)
+    {
+        var waves = new List<List<int>>();
+        var countOf = new Dictionary<IHubClient, int>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < batch.Length; i++)
+        {
+            var k = countOf.GetValueOrDefault(batch[i].Client);
+            countOf[batch[i].Client] = k + 1;
+            if (k == waves.Count)
+            {
+                waves.Add([]);
+            }
+
+            waves[k].Add(i);
+        }
+
+        return waves;
     }
 
     /// <summary>A member of this node left: others learn it from its presence entry; its name is held or freed for all.</summary>
@@ -392,4 +504,13 @@ internal sealed partial class RendezvousHub : IClusterEvents
 
     [LoggerMessage(20, LogLevel.Information, "{ConnectionId} ({Name}) moved to node {Node}: closed without a word")]
     private partial void LogMovedAway(string connectionId, string name, string node);
+
+    [LoggerMessage(23, LogLevel.Debug, "{ConnectionId}: its hello since {Since} waits for the stream (this node has sent up to {FannedOut})")]
+    private partial void LogWaitingForStream(string connectionId, long since, long fannedOut);
+
+    [LoggerMessage(21, LogLevel.Warning, "Publishing again {Count} says the stream did not acknowledge in time (under the same message ids)")]
+    private partial void LogPublishRetried(int count);
+
+    [LoggerMessage(22, LogLevel.Debug, "A publish failed: {Reason}")]
+    private partial void LogPublishFailed(string reason);
 }

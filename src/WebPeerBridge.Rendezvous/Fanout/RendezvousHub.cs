@@ -40,8 +40,7 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
     private readonly TurnBatch _turn = new();
     private readonly PeerListLine _peerList;
 
-    // The next suffix to try per adapted seed name; forgotten once the name itself is free again.
-    private readonly Dictionary<string, int> _nextSeedSuffix = new(StringComparer.OrdinalIgnoreCase);
+    private readonly SeedNameSearch _seedNames = new();
     private readonly IPresenceStore _presence;
     private readonly NameHolds _holds;
     private readonly IBroadcastLog _log;
@@ -198,7 +197,7 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
     private async ValueTask RegisterCoreAsync(IHubClient client, Hello hello, string observedHost)
     {
         var isSeed = client.Protocol == PeerProtocols.Seed;
-        var name = isSeed ? UniqueSeedName(hello.Name) : hello.Name;
+        var name = isSeed ? await _seedNames.FindAsync(hello.Name, c => ValueTask.FromResult(!IsTaken(c))).ConfigureAwait(false) : hello.Name;
         var resumed = false;
         var moved = false;
         var since = _time.GetUtcNow();
@@ -207,8 +206,7 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
         {
             if (isSeed || hello.Resume is null || !TokenMatches(holder.Token, hello.Resume))
             {
-                client.Refuse(ErrorCodes.NameTaken, $"The name '{holder.Peer.Name}' is taken.");
-                LogNameTaken(client.ConnectionId, name);
+                RefuseTaken(client, holder.Peer.Name, name);
                 return;
             }
 
@@ -222,9 +220,7 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
         {
             if (hello.Resume is null || !TokenMatches(heldFor, hello.Resume))
             {
-                client.Refuse(ErrorCodes.NameTaken,
-                    $"The name '{name}' is kept for its owner to reconnect (for up to {_options.NameHoldTime.TotalSeconds:0} s after they dropped).");
-                LogNameHeld(client.ConnectionId, name);
+                RefuseHeld(client, name);
                 return;
             }
 
@@ -234,9 +230,7 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
         if (!resumed && !isSeed && !NameSkeletons.IsHighlyRestrictive(name))
         {
             // Not a lookalike of a name online (that was name_taken above), but one that could become one of a name to come.
-            client.Refuse(ErrorCodes.InvalidName,
-                "This name mixes scripts (such as Latin with Cyrillic or Greek), so it could pass for another: write it in one script.");
-            LogMixedScripts(client.ConnectionId, name);
+            RefuseMixedScripts(client, name);
             return;
         }
 
@@ -313,9 +307,7 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
             LogUnavailable(batch.Length, ex.Message);
             foreach (var (client, broadcast) in batch)
             {
-                // A client whose queue is full is dropped by the next broadcast it misses; this one is only for it.
-                client.TryEnqueue(Outbound.Of(new ErrorFrame(ErrorCodes.Unavailable,
-                    "The server cannot store broadcasts right now; nothing was sent. Try again in a moment.", broadcast.Id)) with { Echoes = 1 });
+                RefuseSay(client, broadcast.Id);
             }
 
             return;
@@ -419,46 +411,6 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
 
     private bool IsTaken(string name) => _members.ContainsKey(NameSkeletons.Key(name)) || _holds.TryGetHold(name, out _);
 
-    private string UniqueSeedName(string requested)
-    {
-        var name = TextRules.AdaptName(requested);
-        if (!IsTaken(name))
-        {
-            _nextSeedSuffix.Remove(name);
-            return name;
-        }
-
-        // Where the last search for this name ended: 3,000 classic clients called x cost one step each, not 1 + 2 + … + 3,000.
-        for (var n = _nextSeedSuffix.GetValueOrDefault(name, 2); ; n++)
-        {
-            var suffix = "-" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var baseName = TruncateScalars(name, ProtocolLimits.MaxNameLength - suffix.Length);
-            var candidate = baseName + suffix;
-            if (!IsTaken(candidate))
-            {
-                _nextSeedSuffix[name] = n + 1;
-                return candidate;
-            }
-        }
-    }
-
-    private static string TruncateScalars(string text, int max)
-    {
-        var builder = new StringBuilder();
-        var count = 0;
-        foreach (var rune in text.EnumerateRunes())
-        {
-            if (count++ == max)
-            {
-                break;
-            }
-
-            builder.Append(rune.ToString());
-        }
-
-        return builder.ToString();
-    }
-
     // By the connection, not its name: every say asks, and a name's skeleton is not worth computing per broadcast.
     private bool IsCurrent(IHubClient client, out Member member) => _byClient.TryGetValue(client, out member!);
 
@@ -512,6 +464,9 @@ internal sealed partial class RendezvousHub : IAsyncDisposable
 
     [LoggerMessage(7, LogLevel.Information, "{ConnectionId} refused: name {Name} is held for its owner")]
     private partial void LogNameHeld(string connectionId, string name);
+
+    [LoggerMessage(9, LogLevel.Warning, "{ConnectionId} refused: name {Name} cannot be checked now")]
+    private partial void LogNameUnavailable(string connectionId, string name);
 
     [LoggerMessage(6, LogLevel.Error, "Refused {Count} broadcasts as unavailable: {Reason}")]
     private partial void LogUnavailable(int count, string reason);

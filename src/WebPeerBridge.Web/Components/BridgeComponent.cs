@@ -47,7 +47,14 @@ public abstract class BridgeComponent : ComponentBase, IDisposable
     protected void Refresh() => _ = RefreshAsync();
 
     /// <summary>Runs <paramref name="work"/> on the renderer's thread; a failure goes to the error boundary.</summary>
-    protected void OnRendererThread(Action work) => _ = RunAsync(work);
+    protected void OnRendererThread(Action work) => _ = RunAsync(() =>
+    {
+        work();
+        return Task.CompletedTask;
+    });
+
+    /// <summary>Runs <paramref name="work"/> on the renderer's thread and awaits it; a failure goes to the error boundary.</summary>
+    protected void OnRendererThread(Func<Task> work) => _ = RunAsync(work);
 
     public void Dispose()
     {
@@ -88,7 +95,7 @@ public abstract class BridgeComponent : ComponentBase, IDisposable
         }
     }
 
-    private async Task RunAsync(Action work)
+    private async Task RunAsync(Func<Task> work)
     {
         if (_disposed)
         {

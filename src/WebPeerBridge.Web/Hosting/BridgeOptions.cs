@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using WebPeerBridge.Peer;
 
 namespace WebPeerBridge.Web.Hosting;
 
@@ -7,27 +8,14 @@ internal sealed class BridgeOptions
 {
     public const string SectionName = "Bridge";
 
-    /// <summary>First port of the range each agent's peer listener takes a free port from.</summary>
-    [Range(1, 65535)]
-    public int PeerPortMin { get; set; } = 40000;
-
-    /// <summary>Last port of that range.</summary>
-    [Range(1, 65535)]
-    public int PeerPortMax { get; set; } = 40999;
-
-    /// <summary>Address the agents' peer listeners bind; 0.0.0.0 accepts direct links from the LAN.</summary>
-    [Required]
-    public string BindAddress { get; set; } = "0.0.0.0";
-
     /// <summary>
-    /// Host other peers should dial to reach this bridge's agents. Empty: the bridge's LAN address when the agents
-    /// reach the rendezvous server over loopback (the embedded server), else the address that server sees.
+    /// What every session's agent starts from: <see cref="PeerAgentOptions"/>' defaults, with the settings this section
+    /// holds under the agent's names (<see cref="AgentSettings.Names"/>: <c>Bridge:PeerPortMin</c>, <c>Bridge:MaxLinks</c>…),
+    /// validated by the agent's own rules.
     /// </summary>
-    public string? AdvertisedHost { get; set; }
-
-    /// <summary>Messages kept per conversation.</summary>
-    [Range(10, 1_000_000)]
-    public int HistoryCapPerConversation { get; set; } = 1000;
+#pragma warning disable SYSLIB1212 // BridgeAgentOptionsValidator validates it, naming the settings as written (Bridge:MaxLinks, not Agent.MaxLinks).
+    public PeerAgentOptions Agent { get; } = AgentSettings.Template();
+#pragma warning restore SYSLIB1212
 
     /// <summary>
     /// Reverse proxies in front of the web app (IP addresses): a request from one of them is counted against the address
@@ -43,41 +31,6 @@ internal sealed class BridgeOptions
     /// </summary>
     [Range(1, 100_000)]
     public int MaxConnectionsPerAddress { get; set; } = 256;
-
-    /// <summary>Direct links each agent keeps at once (PeerAgentOptions.MaxLinks).</summary>
-    [Range(1, 100_000)]
-    public int MaxLinks { get; set; } = 256;
-
-    /// <summary>Incoming direct links from one address at once, per agent.</summary>
-    [Range(1, 100_000)]
-    public int MaxLinksPerAddress { get; set; } = 32;
-
-    /// <summary>New incoming direct links one address may open per minute, per agent.</summary>
-    [Range(1, 100_000)]
-    public int MaxNewLinksPerAddressPerMinute { get; set; } = 60;
-
-    /// <summary>Direct messages one link may bring at once before <see cref="DirectMessagesPerSecond"/> applies.</summary>
-    [Range(1, 100_000)]
-    public int DirectMessageBurst { get; set; } = 100;
-
-    /// <summary>Direct messages per second one link may bring; beyond, <c>too_many</c> and the link is closed.</summary>
-    [Range(typeof(double), "0.1", "100000")]
-    public double DirectMessagesPerSecond { get; set; } = 10;
-
-    /// <summary>Direct conversations each agent keeps (empty, then least recently used, ones are forgotten).</summary>
-    [Range(1, 100_000)]
-    public int MaxDirectConversations { get; set; } = 100;
-
-    /// <summary>A direct link idle this long is closed (the next message opens one again).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
-    public TimeSpan LinkIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
-    /// <summary>Direct messages that may wait for one peer that went offline, until it is back with its key; 0: none.</summary>
-    [Range(0, 10_000)]
-    public int MaxQueuedDirectPerPeer { get; set; } = 50;
-
-    /// <summary>Lines kept in an agent's mentions list.</summary>
-    [Range(1, 10_000)]
-    public int MentionListCapacity { get; set; } = 100;
 
     /// <summary>How long an agent outlives its last browser tab (reloads and dropped connections come back within it).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]

@@ -7,7 +7,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using MudBlazor;
 using MudBlazor.Services;
+using WebPeerBridge.Protocol.Memory;
 using WebPeerBridge.Rendezvous;
+using WebPeerBridge.Rendezvous.Memory;
 using WebPeerBridge.Web.Components;
 using WebPeerBridge.Web.Components.Chat;
 using WebPeerBridge.Web.Components.Layout;
@@ -27,10 +29,12 @@ internal static class BridgeServiceCollectionExtensions
         var rendezvous = configuration.GetSection(RendezvousOptions.SectionName);
         services.AddOptions<RendezvousClientOptions>().Bind(rendezvous).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RendezvousClientOptions>, RendezvousClientOptionsValidator>());
-        services.AddOptions<BridgeOptions>().Bind(configuration.GetSection(BridgeOptions.SectionName))
-            .Validate(o => o.PeerPortMin <= o.PeerPortMax, "Bridge:PeerPortMin must not be above Bridge:PeerPortMax.")
+        var bridge = configuration.GetSection(BridgeOptions.SectionName);
+        services.AddOptions<BridgeOptions>().Bind(bridge)
+            .Configure(o => AgentSettings.Bind(bridge, o.Agent))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BridgeOptions>, BridgeOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BridgeOptions>, BridgeAgentOptionsValidator>());
 
         if (string.IsNullOrWhiteSpace(rendezvous["Host"]) && !rendezvous.GetSection("Servers").GetChildren().Any())
         {
@@ -46,6 +50,8 @@ internal static class BridgeServiceCollectionExtensions
         }
 
         services.TryAddSingleton(TimeProvider.System);
+        // One trimmer for the whole process (bridge and embedded server): a calm bridge gives back what a burst grew.
+        services.AddMemoryTrimming(configuration.GetSection(MemoryTrimOptions.SectionName));
         services.AddSingleton<RendezvousTarget>();
         services.AddSingleton<PeerAgentFactory>();
         // Session cookies are signed and encrypted; with kept sessions the key ring is kept beside them, so that the

@@ -14,36 +14,21 @@ internal sealed class PeerAgentFactory(IOptions<BridgeOptions> options, ILoggerF
     public PeerAgent Create(string name, RendezvousEndpoint rendezvous, Peer.Persistence.AgentSnapshot? restore = null)
     {
         var bridge = options.Value;
-        var agentOptions = new PeerAgentOptions
-        {
-            Name = name,
-            RendezvousHost = rendezvous.Host,
-            RendezvousPort = rendezvous.Port,
-            RendezvousServers = [.. rendezvous.Servers ?? []],
-            PeerPortMin = bridge.PeerPortMin,
-            PeerPortMax = bridge.PeerPortMax,
-            BindAddress = bridge.BindAddress,
-            AdvertisedHost = AdvertisedHostFor(bridge, rendezvous),
-            HistoryCapPerConversation = bridge.HistoryCapPerConversation,
-            MaxLinks = bridge.MaxLinks,
-            MaxLinksPerAddress = bridge.MaxLinksPerAddress,
-            MaxNewLinksPerAddressPerMinute = bridge.MaxNewLinksPerAddressPerMinute,
-            MaxDirectConversations = bridge.MaxDirectConversations,
-            DirectMessageBurst = bridge.DirectMessageBurst,
-            DirectMessagesPerSecond = bridge.DirectMessagesPerSecond,
-            LinkIdleTimeout = bridge.LinkIdleTimeout,
-            MaxQueuedDirectPerPeer = bridge.MaxQueuedDirectPerPeer,
-            MentionListCapacity = bridge.MentionListCapacity,
-            // A web user's conn: must not make the bridge a port scanner.
-            RestrictUnlistedDials = true,
-            Restore = restore,
-        };
+        var agentOptions = bridge.Agent.Clone();
+        agentOptions.Name = name;
+        agentOptions.RendezvousHost = rendezvous.Host;
+        agentOptions.RendezvousPort = rendezvous.Port;
+        agentOptions.RendezvousServers = [.. rendezvous.Servers ?? []];
+        agentOptions.AdvertisedHost = AdvertisedHostFor(bridge.Agent, rendezvous);
+        // A web user's conn: must not make the bridge a port scanner.
+        agentOptions.RestrictUnlistedDials = true;
+        agentOptions.Restore = restore;
         return new PeerAgent(agentOptions, loggerFactory, timeProvider);
     }
 
     // Over loopback the server would announce 127.0.0.1, which nobody else on the LAN can dial: advertise the LAN
     // address instead, unless the listeners are bound to loopback themselves (then only this machine can dial them).
-    private string? AdvertisedHostFor(BridgeOptions bridge, RendezvousEndpoint rendezvous)
+    private string? AdvertisedHostFor(PeerAgentOptions bridge, RendezvousEndpoint rendezvous)
     {
         if (!string.IsNullOrWhiteSpace(bridge.AdvertisedHost))
         {

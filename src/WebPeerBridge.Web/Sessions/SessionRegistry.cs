@@ -506,7 +506,7 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
     {
         ErrorCodes.NameTaken => "That name is taken — choose another",
         JoinErrors.Unreachable => $"The chat server is not reachable at {endpoint}",
-        JoinErrors.PortRangeExhausted => $"No free peer port between {_options.PeerPortMin} and {_options.PeerPortMax}. Try again later.",
+        JoinErrors.PortRangeExhausted => $"No free peer port between {_options.Agent.PeerPortMin} and {_options.Agent.PeerPortMax}. Try again later.",
         _ => result.Message ?? $"Could not join ({result.ErrorCode}).",
     };
 

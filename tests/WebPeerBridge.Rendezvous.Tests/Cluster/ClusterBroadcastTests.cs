@@ -3,6 +3,7 @@ using WebPeerBridge.Protocol.Frames;
 namespace WebPeerBridge.Rendezvous.Tests.Cluster;
 
 /// <summary>Two rendezvous nodes on one NATS JetStream: one network, one order of broadcasts.</summary>
+[Collection(OneClusterAtATime.Name)]
 public sealed class ClusterBroadcastTests
 {
     [Fact]
@@ -51,5 +52,27 @@ public sealed class ClusterBroadcastTests
 
         var left = await bob.NextMatchingAsync<Left>(_ => true, ct);
         Assert.Equal(new Left("alice", LeftReasons.Bye), left);
+    }
+
+    [Fact]
+    public async Task A_message_in_the_stream_that_is_no_broadcast_holds_up_no_hello_whose_since_is_at_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var nats = await NatsServer.StartAsync(ct);
+        await using var a = await ClusterNodes.StartAsync(nats, "a", ct);
+        var (alice, _) = await a.JoinAsync("alice", 40001, ct);
+        await alice.SendAsync(new Say("s-1", "a broadcast"), ct);
+        var said = await alice.NextAsync<Said>(ct);
+
+        // Something else publishes on the stream's subject (another program, a mistake): the node skips it, and knows it did.
+        await using var other = await ClusterNodes.ConnectAsync(nats, "other", ct);
+        var foreign = await other.JetStream.PublishAsync(other.Options.Subject, "not a broadcast"u8.ToArray(), cancellationToken: ct);
+        await a.WaitForLogAsync($"Stream message {foreign.Seq} is no broadcast", ct);
+
+        // A client that saw up to there (from a node that read the same stream) gets its welcome now, not at the next broadcast.
+        var (_, welcome) = await a.JoinAsync("bob", 40002, ct, since: (long)foreign.Seq);
+        Assert.Empty(welcome.History);
+        var (_, carolWelcome) = await a.JoinAsync("carol", 40003, ct, since: said.Seq - 1);
+        Assert.Equal([said], carolWelcome.History);
     }
 }

@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using WebPeerBridge.Protocol.Frames;
+using WebPeerBridge.Rendezvous.Cluster;
 using WebPeerBridge.Rendezvous.Tests.Support;
 
 namespace WebPeerBridge.Rendezvous.Tests.Cluster;
@@ -8,13 +11,35 @@ internal static class ClusterNodes
 {
     /// <summary>A node in this process (a real <see cref="RendezvousServer"/> on a free port) with its stores in <paramref name="nats"/>.</summary>
     public static Task<TestServer> StartAsync(NatsServer nats, string nodeId, CancellationToken cancellationToken,
-        Action<RendezvousOptions>? configure = null) =>
+        Action<RendezvousOptions>? configure = null, TimeProvider? time = null) =>
         TestServer.StartAsync(cancellationToken, options =>
         {
             options.Nats.Url = nats.Url;
             options.Nats.NodeId = nodeId;
             configure?.Invoke(options);
-        });
+        }, time);
+
+    /// <summary>
+    /// The cluster stores of one node without a server around them (<see cref="NatsCluster"/> connected, stream and buckets
+    /// created), for tests of one store; logs to the test's output. Dispose it (it closes the NATS connection).
+    /// </summary>
+    public static async Task<NatsCluster> ConnectAsync(NatsServer nats, string nodeId, CancellationToken cancellationToken,
+        TimeProvider? time = null, Action<RendezvousOptions>? configure = null)
+    {
+        var options = new RendezvousOptions { HistoryPath = ":memory:" };
+        options.Nats.Url = nats.Url;
+        options.Nats.NodeId = nodeId;
+        configure?.Invoke(options);
+        var validation = new RendezvousOptionsValidator().Validate(null, options);
+        Assert.True(validation.Succeeded, validation.FailureMessage);
+        var output = TestContext.Current.TestOutputHelper;
+        var loggerFactory = output is null
+            ? (ILoggerFactory)NullLoggerFactory.Instance
+            : LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(new TestOutputLoggerProvider(output, LogLevel.Debug)));
+        var cluster = new NatsCluster(options, time ?? TimeProvider.System, loggerFactory);
+        await cluster.Log.InitializeAsync(cancellationToken);
+        return cluster;
+    }
 
     /// <summary>The arguments that make a <see cref="ServerProcess"/> a node with its stores in <paramref name="nats"/>.</summary>
     public static string[] ProcessArguments(NatsServer nats, string nodeId) => ["--nats", nats.Url, "--node", nodeId];

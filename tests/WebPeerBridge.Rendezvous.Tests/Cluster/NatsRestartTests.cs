@@ -4,6 +4,7 @@ using WebPeerBridge.Protocol.Frames;
 namespace WebPeerBridge.Rendezvous.Tests.Cluster;
 
 /// <summary>NATS itself goes away and comes back: what the stream acknowledged is still there.</summary>
+[Collection(OneClusterAtATime.Name)]
 public sealed class NatsRestartTests
 {
     [Fact]
@@ -25,8 +26,10 @@ public sealed class NatsRestartTests
 
         await nats.KillAsync();
         await nats.StartAgainAsync(ct);
+        // While it is away, says are refused at once; back, the node's NATS connection says so.
+        await a.WaitForLogAsync($"Connection to NATS at {nats.Url} back", ct, within: TimeSpan.FromSeconds(30));
 
-        // Says meanwhile are refused as unavailable or accepted; keep saying until the node stores again.
+        // Says now are refused as unavailable or accepted (JetStream may still be starting); keep saying until the node stores again.
         for (var i = 0; ; i++)
         {
             Assert.True(i < 100, "The node never stored a broadcast again after NATS came back.");

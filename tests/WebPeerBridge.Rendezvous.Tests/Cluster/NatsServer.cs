@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -12,6 +13,9 @@ namespace WebPeerBridge.Rendezvous.Tests.Cluster;
 internal sealed class NatsServer : IAsyncDisposable
 {
     private readonly string _storeDirectory;
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly Lock _gate = new();
+    private readonly List<(string Text, TaskCompletionSource Seen)> _waiters = [];
     private Process? _process;
 
     private NatsServer(int port, string storeDirectory)
@@ -26,18 +30,28 @@ internal sealed class NatsServer : IAsyncDisposable
 
     public static async Task<NatsServer> StartAsync(CancellationToken cancellationToken)
     {
+        var server = Reserve();
+        await server.StartAgainAsync(cancellationToken);
+        return server;
+    }
+
+    /// <summary>A free port and a store folder, no server yet: <see cref="StartAgainAsync"/> starts it.</summary>
+    public static NatsServer Reserve()
+    {
         var store = Path.Combine(Path.GetTempPath(), "wpb-nats-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(store);
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
         var server = new NatsServer(((IPEndPoint)probe.LocalEndpoint).Port, store);
         probe.Stop();
-        await server.StartAgainAsync(cancellationToken);
         return server;
     }
 
-    /// <summary>Starts the server (again) and waits until it accepts connections.</summary>
-    public async Task StartAgainAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the server (again) and waits until it accepts connections. Without JetStream it traces every message instead
+    /// (<see cref="WaitForOutputAsync"/> sees what clients ask), and JetStream's API has no responders.
+    /// </summary>
+    public async Task StartAgainAsync(CancellationToken cancellationToken, bool jetStream = true)
     {
         var info = new ProcessStartInfo("nats-server")
         {
@@ -45,7 +59,7 @@ internal sealed class NatsServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "-js", "-a", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-sd", _storeDirectory })
+        foreach (var argument in new[] { jetStream ? "-js" : "-V", "-a", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-sd", _storeDirectory })
         {
             info.ArgumentList.Add(argument);
         }
@@ -54,7 +68,13 @@ internal sealed class NatsServer : IAsyncDisposable
         var process = Process.Start(info) ?? throw new InvalidOperationException("nats-server did not start.");
         process.ErrorDataReceived += (_, e) =>
         {
-            if (e.Data?.Contains("Server is ready", StringComparison.Ordinal) == true)
+            if (e.Data is not { } line)
+            {
+                return;
+            }
+
+            Seen(line);
+            if (line.Contains("Server is ready", StringComparison.Ordinal))
             {
                 ready.TrySetResult();
             }
@@ -67,6 +87,36 @@ internal sealed class NatsServer : IAsyncDisposable
         Assert.True(ready.Task.IsCompleted, "nats-server did not get ready (is the nats-server package installed?)");
     }
 
+    /// <summary>Completes once a line of the server's output (of any start) contains <paramref name="text"/>.</summary>
+    public Task WaitForOutputAsync(string text, CancellationToken cancellationToken)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (_output.Any(line => line.Contains(text, StringComparison.Ordinal)))
+            {
+                return Task.CompletedTask;
+            }
+
+            _waiters.Add((text, seen));
+        }
+
+        return seen.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+    }
+
+    private void Seen(string line)
+    {
+        lock (_gate)
+        {
+            _output.Enqueue(line);
+            foreach (var waiter in _waiters.Where(w => line.Contains(w.Text, StringComparison.Ordinal)).ToList())
+            {
+                waiter.Seen.TrySetResult();
+                _waiters.Remove(waiter);
+            }
+        }
+    }
+
     /// <summary>SIGKILL: what JetStream acknowledged is in its store files already.</summary>
     public async Task KillAsync()
     {
@@ -75,6 +125,21 @@ internal sealed class NatsServer : IAsyncDisposable
             process.Kill(entireProcessTree: false);
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         }
+    }
+
+    /// <summary>SIGSTOP: the server keeps its connections open but answers nothing (a hung or unreachable server) until <see cref="ResumeAsync"/>.</summary>
+    public Task PauseAsync() => SignalAsync("-STOP");
+
+    /// <summary>SIGCONT: the paused server reads what waited on its connections and answers again.</summary>
+    public Task ResumeAsync() => SignalAsync("-CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        var pid = (_process ?? throw new InvalidOperationException("nats-server is not running.")).Id;
+        using var kill = Process.Start(new ProcessStartInfo("kill", [signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+            ?? throw new InvalidOperationException("kill did not start.");
+        await kill.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, kill.ExitCode);
     }
 
     public async ValueTask DisposeAsync()

@@ -19,11 +19,12 @@ internal sealed class TwoNodes : IAsyncDisposable
 
     public TestServer B { get; }
 
-    public static async Task<TwoNodes> StartAsync(CancellationToken cancellationToken)
+    /// <summary>Starts NATS and the two nodes; <paramref name="configure"/> changes both nodes' options.</summary>
+    public static async Task<TwoNodes> StartAsync(CancellationToken cancellationToken, Action<RendezvousOptions>? configure = null)
     {
         var nats = await NatsServer.StartAsync(cancellationToken);
-        var a = await ClusterNodes.StartAsync(nats, "a", cancellationToken);
-        var b = await ClusterNodes.StartAsync(nats, "b", cancellationToken);
+        var a = await ClusterNodes.StartAsync(nats, "a", cancellationToken, configure);
+        var b = await ClusterNodes.StartAsync(nats, "b", cancellationToken, configure);
         return new TwoNodes(nats, a, b);
     }
 

@@ -6,7 +6,7 @@ namespace WebPeerBridge.Rendezvous.Tests.Support;
 
 /// <summary>One category's log lines, with the time since the test process started, into a test's output.</summary>
 internal sealed class TestOutputLogger(ITestOutputHelper output, string category, LogLevel minimum, ConcurrentQueue<string> errors,
-    ConcurrentQueue<string> lines) : ILogger
+    Action<string> onLine) : ILogger
 {
     private static readonly Stopwatch s_clock = Stopwatch.StartNew();
 
@@ -23,7 +23,7 @@ internal sealed class TestOutputLogger(ITestOutputHelper output, string category
         }
 
         var line = $"{s_clock.Elapsed.TotalSeconds,8:0.000} {logLevel,-11} {category}: {formatter(state, exception)}{(exception is null ? "" : " " + exception)}";
-        lines.Enqueue(line);
+        onLine(line);
         if (logLevel >= LogLevel.Error)
         {
             errors.Enqueue(line);

@@ -35,6 +35,11 @@ internal sealed class TestServer : IAsyncDisposable
     /// <summary>Every line the server logged, as the test output shows it (empty when the test has no output).</summary>
     public IReadOnlyCollection<string> LogLines => _logs?.Lines ?? (IReadOnlyCollection<string>)[];
 
+    /// <summary>Completes with the <paramref name="occurrence"/>-th line the server logs (or logged) that contains <paramref name="text"/>.</summary>
+    public Task<string> WaitForLogAsync(string text, CancellationToken cancellationToken, int occurrence = 1, TimeSpan? within = null) =>
+        (_logs ?? throw new InvalidOperationException("This test has no output to log to."))
+            .WaitForLineAsync(text, occurrence).WaitAsync(within ?? TestClient.Timeout, cancellationToken);
+
     /// <summary>The test makes the server fail on purpose (a history it cannot write): errors in its log are expected.</summary>
     public bool ErrorsExpected { get; set; }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Bunit;
+using Microsoft.AspNetCore.Components.Web;
 using WebPeerBridge.Peer;
 using WebPeerBridge.Peer.Conversations;
 using WebPeerBridge.Web.Components.Chat;
@@ -36,6 +37,24 @@ public sealed class ConversationViewTests
     }
 
     [Fact]
+    public async Task The_peer_leaving_and_coming_back_read_as_lines_of_the_conversation()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var bob = await chat.Network.JoinPersonAsync("bob", Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        await Signals.UntilAsync(bob, () => bob.Peers.Any(p => p.Name == "alice"), Ct);
+        await bob.SendDirectAsync("alice", "brb", Ct);
+        await Signals.UntilAsync(alice, () => alice.FindDirect("bob")?.Snapshot().Any(m => m.Text == "brb") == true, Ct);
+        var cut = chat.Render<ConversationView>(p => p.Add(x => x.Agent, alice).Add(x => x.ConversationKey, "bob"));
+
+        await bob.LeaveAsync(Ct);
+        cut.WaitForAssertion(() => Assert.Contains("bob left.", cut.LogText(), StringComparison.Ordinal), TestNetwork.Timeout);
+        await chat.Network.JoinPersonAsync("bob", Ct);
+
+        cut.WaitForAssertion(() => Assert.Contains("bob is back.", cut.LogText(), StringComparison.Ordinal), TestNetwork.Timeout);
+    }
+
+    [Fact]
     public async Task A_conversation_with_someone_offline_and_never_met_says_plainly_that_messages_cannot_be_sent()
     {
         await using var chat = await ChatHarness.StartAsync(Ct);
@@ -45,6 +64,29 @@ public sealed class ConversationViewTests
 
         Assert.Contains("carol is offline; messages can't be sent until carol is back", cut.Find("header").TextContent, StringComparison.Ordinal);
         Assert.DoesNotContain("delivered", cut.Find("header").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_peer_without_a_key_that_left_gets_no_queue_and_the_header_and_the_send_say_why()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        var old = await chat.Network.JoinKeylessPeerAsync("old", 5558, Ct);
+        await Signals.UntilAsync(alice, () => alice.Peers.Any(p => p.Name == "old"), Ct);
+        var cut = chat.Render<ConversationView>(p => p.Add(x => x.Agent, alice).Add(x => x.ConversationKey, "old"));
+
+        await old.SendAsync("{\"type\":\"bye\"}\n"u8.ToArray(), SocketFlags.None, Ct);
+
+        const string Why = "can't wait for old here: without a key there is no way to prove it is the same peer";
+        cut.WaitForAssertion(() => Assert.Contains($"old is offline; messages can't be sent until old is back, and {Why}", cut.Find("header").TextContent,
+            StringComparison.Ordinal), TestNetwork.Timeout);
+        Assert.DoesNotContain("queued", cut.Find("header").TextContent, StringComparison.Ordinal);
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("are you still there?"));
+        await cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(new KeyboardEventArgs { Key = "Enter" }));
+        chat.Snackbars.WaitForAssertion(() => Assert.Contains(Why, string.Concat(chat.Snackbars.Nodes.Select(n => n.TextContent)), StringComparison.Ordinal),
+            TestNetwork.Timeout);
+        Assert.Equal("are you still there?", cut.FindByLabel("Message").GetAttribute("value"));
+        Assert.DoesNotContain(alice.FindDirect("old")!.Snapshot(), m => m.IsOwn);
     }
 
     [Fact]

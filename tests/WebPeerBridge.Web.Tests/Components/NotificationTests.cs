@@ -67,6 +67,35 @@ public sealed class NotificationTests
     }
 
     [Fact]
+    public async Task A_notification_that_fails_shows_the_error_instead_of_vanishing()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var bob = await chat.Network.JoinPersonAsync("bob", Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        await Signals.UntilAsync(bob, () => bob.Peers.Any(p => p.Name == "alice"), Ct);
+        chat.Js.Setup<bool?>("notify", _ => true).SetException(new InvalidOperationException("the notification broke"));
+        var cut = RenderInErrorBoundary(chat, alice, onOpen: _ => { });
+
+        await bob.SendDirectAsync("alice", "are you there?", Ct);
+
+        cut.WaitForAssertion(() => Assert.Contains("Something went wrong: the notification broke", cut.Markup, StringComparison.Ordinal),
+            TestNetwork.Timeout);
+    }
+
+    [Fact]
+    public async Task Opening_a_pressed_notification_that_fails_shows_the_error_instead_of_vanishing()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        var cut = RenderInErrorBoundary(chat, alice, onOpen: _ => throw new InvalidOperationException("the conversation would not open"));
+
+        await cut.InvokeAsync(() => chat.Context.Services.GetRequiredService<BrowserNotifications>().NotificationClicked("carol"));
+
+        cut.WaitForAssertion(() => Assert.Contains("Something went wrong: the conversation would not open", cut.Markup, StringComparison.Ordinal),
+            TestNetwork.Timeout);
+    }
+
+    [Fact]
     public async Task Enable_notifications_asks_the_browser_and_shows_they_are_on()
     {
         await using var chat = await ChatHarness.StartAsync(Ct);
@@ -108,6 +137,13 @@ public sealed class NotificationTests
         await chat.PickFromMenuAsync(cut, "More", "Notifications");
         chat.Dialogs.WaitForAssertion(() => Assert.NotNull(chat.Dialogs.Find("[role=status]")), TestNetwork.Timeout);
     }
+
+    // As the app's layout holds its pages: what a component's callbacks throw shows in the boundary, not nowhere.
+    private static IRenderedComponent<Microsoft.AspNetCore.Components.Web.ErrorBoundary> RenderInErrorBoundary(ChatHarness chat, PeerAgent agent,
+        Action<string> onOpen) =>
+        chat.Render<Microsoft.AspNetCore.Components.Web.ErrorBoundary>(p => p
+            .AddChildContent<DirectMessageAlerts>(alerts => alerts.Add(x => x.Agent, agent).Add(x => x.OnOpen, onOpen))
+            .Add(x => x.ErrorContent, error => $"<p>Something went wrong: {error.Message}</p>"));
 
     // Resolves when the page asks the browser to notify of a line with that text (the handler's matcher sees each call).
     private static Task NotifiedAsync(ChatHarness chat, string text)

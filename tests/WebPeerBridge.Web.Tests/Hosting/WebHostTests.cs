@@ -222,6 +222,51 @@ public sealed class WebHostTests
     }
 
     [Fact]
+    public async Task Healthz_with_two_rendezvous_nodes_is_degraded_not_down_while_one_of_them_is_down()
+    {
+        using var up = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        up.Start();
+        var upAt = $"127.0.0.1:{((IPEndPoint)up.LocalEndpoint).Port}";
+        var downAt = $"127.0.0.1:{TestNetwork.FreePort()}";
+        await using var app = new BridgeAppFactory(new Dictionary<string, string?>
+        {
+            ["Rendezvous:Servers:0"] = downAt,
+            ["Rendezvous:Servers:1"] = upAt,
+        });
+        using var client = app.CreateClient();
+
+        using var response = await client.GetAsync("/healthz", Ct);
+        using var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+
+        // The agents moved to the node that is up: the web node still serves its browsers.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var reachable = report.RootElement.GetProperty("checks").GetProperty("rendezvous-reachable");
+        Assert.Equal("Degraded", reachable.GetProperty("status").GetString());
+        var description = reachable.GetProperty("description").GetString();
+        Assert.Contains($"Reachable at {upAt}; not at {downAt} (ConnectionRefused)", description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Healthz_with_two_rendezvous_nodes_is_unhealthy_when_both_are_down()
+    {
+        var (first, second) = ($"127.0.0.1:{TestNetwork.FreePort()}", $"127.0.0.1:{TestNetwork.FreePort()}");
+        await using var app = new BridgeAppFactory(new Dictionary<string, string?>
+        {
+            ["Rendezvous:Servers:0"] = first,
+            ["Rendezvous:Servers:1"] = second,
+        });
+        using var client = app.CreateClient();
+
+        using var response = await client.GetAsync("/healthz", Ct);
+        using var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var description = report.RootElement.GetProperty("checks").GetProperty("rendezvous-reachable").GetProperty("description").GetString();
+        Assert.Contains(first, description, StringComparison.Ordinal);
+        Assert.Contains(second, description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Invalid_bridge_settings_stop_the_app_at_start()
     {
         await using var app = new BridgeAppFactory(new Dictionary<string, string?>

@@ -58,7 +58,7 @@ public sealed class SessionPersistenceTests : IDisposable
         var conversation = again.FindDirect("bob")!;
         Assert.Equal(1, conversation.Unread);
         Assert.Contains(conversation.Snapshot(), m => m.Id == sent.MessageId && m.State == DeliveryState.Delivered);
-        Assert.Contains(conversation.Snapshot(), m => m.Kind == ChatMessageKind.System && m.Text.StartsWith("The bridge restarted", StringComparison.Ordinal));
+        Assert.Contains(conversation.Snapshot(), m => m is { Kind: ChatMessageKind.System, SystemLine.Kind: SystemLineKind.BridgeRestarted });
         await Signals.UntilAsync(bob, () => bob.Peers.Any(p => p.Name == "alice" && p.Key == key), Ct);
         var after = await again.SendDirectAsync("bob", "after the restart", Ct);
         await Signals.UntilAsync(again, () => again.FindDirect("bob")!.Snapshot().Any(m => m.Id == after.MessageId && m.State == DeliveryState.Delivered), Ct);

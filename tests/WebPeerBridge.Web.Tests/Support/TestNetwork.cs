@@ -56,9 +56,7 @@ internal sealed class TestNetwork : IAsyncDisposable
     {
         var bridge = new BridgeOptions
         {
-            BindAddress = "127.0.0.1",
-            PeerPortMin = 42000,
-            PeerPortMax = 42999,
+            Agent = { BindAddress = "127.0.0.1", PeerPortMin = 42000, PeerPortMax = 42999 },
             MaxAgents = maxAgents,
             GracePeriod = TimeSpan.FromMinutes(2),
             JoinTimeout = TimeSpan.FromSeconds(10),

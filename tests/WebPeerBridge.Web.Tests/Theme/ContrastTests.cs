@@ -82,6 +82,43 @@ public sealed class ContrastTests
         AssertReadable(p.Error, p.Surface, "Error (field errors) on Surface");
     }
 
+    [Theory]
+    [MemberData(nameof(Themes))]
+    public void Every_name_colour_and_the_text_reach_AA_on_a_line_that_mentions_me(string theme)
+    {
+        var p = PaletteOf(theme);
+        var tint = MentionColors.Tint(dark: theme == "dark");
+
+        foreach (var name in theme == "dark" ? NameColors.Dark : NameColors.Light)
+        {
+            AssertReadable(name, tint, $"name {name} on the mention tint {tint}");
+        }
+
+        AssertReadable(p.TextPrimary, new MudColor(tint), "TextPrimary (the line's text) on the mention tint");
+        AssertReadable(p.TextSecondary, new MudColor(tint), "TextSecondary (the line's time) on the mention tint");
+    }
+
+    [Theory]
+    [MemberData(nameof(Themes))]
+    public void The_mention_mark_and_the_mention_counts_reach_AA(string theme)
+    {
+        var p = PaletteOf(theme);
+
+        AssertReadable(p.WarningContrastText, p.Warning, "the mention mark and counts (warning text on warning)");
+    }
+
+    [Fact]
+    public void The_stylesheet_draws_mentions_in_the_colours_checked_here()
+    {
+        var css = File.ReadAllText(SiteCss());
+
+        Assert.Equal(("var(--wpb-mention-tint)", null), Colours(css, ".wpb-line-mention"));
+        Assert.Equal(("var(--mud-palette-warning)", "var(--mud-palette-warning-text)"), Colours(css, ".wpb-mention-mark"));
+        Assert.Equal(("var(--mud-palette-warning)", "var(--mud-palette-warning-text)"), Colours(css, ".wpb-mentions-count"));
+        Assert.Contains($"--wpb-mention-tint:{MentionColors.LightTint};", MentionColors.Css(dark: false), StringComparison.Ordinal);
+        Assert.Contains($"--wpb-mention-tint:{MentionColors.DarkTint};", MentionColors.Css(dark: true), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_name_is_drawn_in_the_colour_of_the_theme_shown()
     {
@@ -91,6 +128,31 @@ public sealed class ContrastTests
         var index = variable["var(--wpb-name-".Length..^1];
         Assert.Contains($"--wpb-name-{index}:{NameColors.Dark[int.Parse(index, System.Globalization.CultureInfo.InvariantCulture)]};", NameColors.Css(dark: true), StringComparison.Ordinal);
         Assert.Contains($"--wpb-name-{index}:{NameColors.Light[int.Parse(index, System.Globalization.CultureInfo.InvariantCulture)]};", NameColors.Css(dark: false), StringComparison.Ordinal);
+    }
+
+    // The background and colour a rule of site.css sets (null: it sets none).
+    private static (string? Background, string? Color) Colours(string css, string selector)
+    {
+        var rule = System.Text.RegularExpressions.Regex.Match(css, $@"(?m)^{System.Text.RegularExpressions.Regex.Escape(selector)}\s*\{{(?<body>[^}}]*)\}}");
+        Assert.True(rule.Success, $"site.css has no rule {selector}");
+        var body = rule.Groups["body"].Value;
+        string? Value(string property) =>
+            System.Text.RegularExpressions.Regex.Match(body, $@"(?m)^\s*{property}\s*:\s*(?<v>[^;]+);") is { Success: true } m ? m.Groups["v"].Value.Trim() : null;
+        return (Value("background"), Value("color"));
+    }
+
+    private static string SiteCss()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            var css = Path.Combine(folder.FullName, "wwwroot-assets", "site.css");
+            if (File.Exists(css))
+            {
+                return css;
+            }
+        }
+
+        throw new FileNotFoundException("wwwroot-assets/site.css is not above the test's folder.");
     }
 
     private static Palette PaletteOf(string theme) => theme == "dark" ? BridgeTheme.Theme.PaletteDark : BridgeTheme.Theme.PaletteLight;

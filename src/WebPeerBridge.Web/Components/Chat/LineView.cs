@@ -17,6 +17,7 @@ public sealed class LineView
     private string? _stamp;
     private string? _fullTime;
     private string? _quietText;
+    private string? _text;
 
     private LineView(ChatMessage? message, PresenceBurst? quiet, string? dayLabel, bool firstUnread, TimeZoneInfo zone)
     {
@@ -59,6 +60,12 @@ public sealed class LineView
 
     /// <summary>The full local date and time (the row's tooltip).</summary>
     public string FullTime => _fullTime ??= Local.ToString("dddd d MMMM yyyy, HH:mm:ss 'UTC'zzz", Invariant);
+
+    /// <summary>The words of a message row: a system line's as the bridge says them, else the message's own.</summary>
+    public string Text => _text ??= Message is { Kind: ChatMessageKind.System } system ? SystemLineText.Of(system) : Message!.Text;
+
+    /// <summary>Why the message row's line was not delivered, in words; null when it did not say.</summary>
+    public string? Error => Message is { State: DeliveryState.Failed } failed ? FailureText.Of(failed) : null;
 
     /// <summary>The words of a quiet line.</summary>
     public string QuietText => _quietText ??= PresenceText.For(Quiet!);

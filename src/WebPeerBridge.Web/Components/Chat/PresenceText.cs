@@ -17,12 +17,14 @@ internal static class PresenceText
             3 when names.Count == 3 => $"{names[0]}, {names[1]} and {names[2]}",
             _ => $"{names[0]}, {names[1]} and {(burst.Count - 2).ToString(CultureInfo.InvariantCulture)} others",
         };
-        var why = burst.Reason switch
-        {
-            LeftReasons.Timeout => " (timed out)",
-            LeftReasons.Error => " (connection lost)",
-            _ => "",
-        };
-        return $"{who} {(burst.Joined ? "joined" : "left")}{why}";
+        return $"{who} {(burst.Joined ? "joined" : "left")}{Why(burst.Reason)}";
     }
+
+    /// <summary>Why someone left, after "left": " (timed out)", " (connection lost)", or nothing for a plain leave.</summary>
+    public static string Why(string? leftReason) => leftReason switch
+    {
+        LeftReasons.Timeout => " (timed out)",
+        LeftReasons.Error => " (connection lost)",
+        _ => "",
+    };
 }
