@@ -97,8 +97,9 @@ try
         case "circuits":
         {
             var circuits = CircuitsCommand.Parse(options);
-            var result = await new CircuitsRunner(circuits, Console.Out).RunAsync(cancel.Token).ConfigureAwait(false);
-            result.Write(Console.Out);
+            var results = await new CircuitsRunner(circuits, Console.Out).RunAsync(cancel.Token).ConfigureAwait(false);
+            Console.WriteLine();
+            CircuitsResult.WriteTable(Console.Out, results);
             return 0;
         }
 

@@ -17,8 +17,11 @@ internal static class Usage
           agents [--server 127.0.0.1:1234] [--count 200] [--pairs 10] [--round-trips 200] [--peer-port-min 42000] [--links tls|plain] [--settle 1]
               N PeerAgents in this process: start time, memory per agent, dm round trips per second;
               --settle: seconds the started agents idle before the memory is read (time for a dotnet-gcdump)
-          circuits --url http://127.0.0.1:P/ --web-pid PID --rendezvous 127.0.0.1:R [--sessions 20] [--lines 200] [--rate 20] [--sender-port 42999]
-              N browser sessions (headless Chromium) on a running web app: its CPU per broadcast line they render
+          circuits --web-dll A.dll[,B.dll] [--labels a,b] [--runs 1] [--port-base 52000] [--sessions 20] [--parallel 4] [--lines 200] [--rate 20]
+                   [--warmup 20] [--settle 15]
+          circuits --url http://127.0.0.1:P/ --web-pid PID --rendezvous 127.0.0.1:R [--sender-port 42999] [--sessions 20] ...
+              N browser sessions (headless Chromium) on a web app: its CPU per broadcast line they render; --web-dll starts
+              each build in turn (a fresh process per run, alternating A B A B), else measures a running app
           cluster [--rendezvous-dll PATH] [--nats-server nats-server] SCENARIO
               one embedded node, one node on NATS JetStream, two nodes with the clients spread: one table
           all [--targets relay,irc,wpb,wpbfile] [--agents 0] [--rendezvous-dll PATH] [--inspircd /usr/sbin/inspircd] SCENARIO

@@ -131,7 +131,8 @@ public sealed class Conversation
                 : Kind == ConversationKind.Direct ? AttentionKind.DirectMessage
                 : message.MentionsYou ? AttentionKind.Mention
                 : null;
-            if (received && _readers == 0)
+            var unread = received && _readers == 0;
+            if (unread)
             {
                 _unread++;
                 if (attention is not null)
@@ -142,7 +143,7 @@ public sealed class Conversation
 
             _snapshot = null;
             // Raised under the lock: subscribers hear the lines of a conversation in the order it holds them.
-            _raise(new LinesAdded(this, [message]));
+            _raise(new LinesAdded(this, [message], unread ? 1 : 0));
             if (news && attention is { } kind)
             {
                 _raise(new AttentionRaised(this, message, kind));
