@@ -27,7 +27,9 @@ public sealed class EventPrinterTests : IAsyncLifetime
     [Fact]
     public async Task Lines_missed_while_stdout_was_blocked_are_printed_once_after_a_notice()
     {
-        var alice = await _agents.JoinAsync("alice", _server.Port, o => o.ChangeQueueCapacity = 16);
+        // 64: alice's 40 lines raise at least 80 changes while stdout is blocked (each added, then delivered), so her queue
+        // overflows; what still arrives after stdout takes lines again (bob's 20 at most) fits, so it overflows once.
+        var alice = await _agents.JoinAsync("alice", _server.Port, o => o.ChangeQueueCapacity = 64);
         var bob = await _agents.JoinAsync("bob", _server.Port);
         await Eventually.HoldsAsync(() => alice.Peers.Any(p => p.Name == "bob"), "alice lists bob", alice);
         await Eventually.HoldsAsync(() => bob.Peers.Any(p => p.Name == "alice"), "bob lists alice", bob);

@@ -47,9 +47,12 @@ public static class Eventually
     public static async Task<ChatMessage> MessageAsync(Func<Conversation?> conversation, Func<ChatMessage, bool> match, string what,
         params PeerAgent[] agents)
     {
+        // The check runs on the test's thread and on the agents' dispatch threads at once: the first match found is kept,
+        // so that a slower check that found nothing cannot overwrite it after the signal.
         ChatMessage? found = null;
-        await HoldsAsync(() => (found = conversation()?.Snapshot().FirstOrDefault(match)) is not null, what, agents);
-        return found!;
+        await HoldsAsync(() => conversation()?.Snapshot().FirstOrDefault(match) is { } message
+            && (Interlocked.CompareExchange(ref found, message, null) ?? message) is not null, what, agents);
+        return Volatile.Read(ref found)!;
     }
 
     /// <summary>Checks after every change of the agent: one subscription carries them all, new conversations' too.</summary>
