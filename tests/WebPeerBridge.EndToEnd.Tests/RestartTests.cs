@@ -31,6 +31,7 @@ public sealed class RestartTests(BrowserFixture fixture) : BrowserTest(fixture)
         var server = Own(await TestServer.StartAsync(history));
         var webPort = FreePort();
         var first = await BridgeApp.StartPersistentAsync(webPort, server.Port, data);
+        AddAppLog("before the restart", first);
         var alice = await OpenBrowserAsync(first, "alice");
         var bob = await OpenBrowserAsync(first, "bob");
         await alice.JoinAsync("alice");
@@ -41,6 +42,7 @@ public sealed class RestartTests(BrowserFixture fixture) : BrowserTest(fixture)
 
         await first.DisposeAsync();
         var second = Own(await BridgeApp.StartPersistentAsync(webPort, server.Port, data));
+        AddAppLog("after the restart", second);
 
         // The pages reconnect by themselves: same name, the same direct conversation, no join screen. The restart's line
         // is shown only by a page of the new app, so nothing below passes on what the old page still showed.

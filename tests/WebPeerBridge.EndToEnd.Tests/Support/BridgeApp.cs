@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using WebPeerBridge.Rendezvous;
 
 namespace WebPeerBridge.EndToEnd.Tests.Support;
@@ -29,6 +30,9 @@ public sealed class BridgeApp : WebApplicationFactory<Program>
 
     /// <summary>The page's address, e.g. http://127.0.0.1:39117.</summary>
     public Uri BaseUrl { get; private set; } = null!;
+
+    /// <summary>What this app logged, for a failed test's report.</summary>
+    public AppLog Log { get; } = new();
 
     /// <summary>The port of the rendezvous server the agents use (the embedded one, or the external one given).</summary>
     public int RendezvousPort { get; private set; }
@@ -64,6 +68,9 @@ public sealed class BridgeApp : WebApplicationFactory<Program>
         ["Rendezvous:Port"] = rendezvousPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Bridge:PersistSessions"] = "true",
         ["Bridge:DataPath"] = dataPath,
+        // A restart's story in the report: the key ring read or created, the host started and stopping.
+        ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Information",
+        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
         ["Urls"] = $"http://127.0.0.1:{webPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
     }, historyPath: null);
 
@@ -111,6 +118,7 @@ public sealed class BridgeApp : WebApplicationFactory<Program>
     {
         // Development serves the static assets from the build output, as `dotnet run` does.
         builder.UseEnvironment("Development");
+        builder.ConfigureLogging(logging => logging.AddProvider(Log));
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

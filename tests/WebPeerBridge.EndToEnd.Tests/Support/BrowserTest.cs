@@ -13,6 +13,7 @@ public abstract class BrowserTest(BrowserFixture fixture) : IAsyncDisposable
     private readonly List<BrowserUser> _users = [];
     private readonly List<IAsyncDisposable> _owned = [];
     private readonly List<(string Name, Func<string> Read)> _diagnostics = [];
+    private readonly List<(string Name, AppLog Log)> _appLogs = [];
     private readonly List<Action> _cleanups = [];
 
     protected IBrowser Browser => fixture.Browser;
@@ -50,6 +51,9 @@ public abstract class BrowserTest(BrowserFixture fixture) : IAsyncDisposable
     /// <summary>Runs <paramref name="cleanup"/> when the test ends, after everything it owns is disposed.</summary>
     protected void AfterTest(Action cleanup) => _cleanups.Add(cleanup);
 
+    /// <summary>Puts what <paramref name="app"/> logged into the failure report, and into the test's output (a CI run shows that).</summary>
+    protected void AddAppLog(string name, BridgeApp app) => _appLogs.Add((name, app.Log));
+
     /// <summary>Adds text to the failure report (a terminal peer's transcript).</summary>
     protected void AddDiagnostics(string name, Func<string> read) => _diagnostics.Add((name, read));
 
@@ -75,6 +79,12 @@ public abstract class BrowserTest(BrowserFixture fixture) : IAsyncDisposable
             }
 
             TestContext.Current.TestOutputHelper?.WriteLine($"Screenshots and console logs: {folder}");
+            foreach (var (name, log) in _appLogs)
+            {
+                var text = log.Text;
+                await File.WriteAllTextAsync(Path.Combine(folder, $"app-{name}.log"), text, CancellationToken.None);
+                TestContext.Current.TestOutputHelper?.WriteLine($"--- what the app '{name}' logged ---\n{text}");
+            }
             throw;
         }
     }

@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+
+namespace WebPeerBridge.EndToEnd.Tests.Support;
+
+/// <summary>
+/// What a <see cref="BridgeApp"/> logged (at the levels its settings let through), with the time of each line, for a
+/// failed test's report: in one test process several apps log to the same console, this tells them apart.
+/// </summary>
+public sealed class AppLog : ILoggerProvider
+{
+    private const int Capacity = 2000;
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    /// <summary>The lines so far, oldest first (the latest <c>2000</c>).</summary>
+    public string Text => string.Join('\n', _lines);
+
+    public void Dispose()
+    {
+    }
+
+    private void Add(string line)
+    {
+        _lines.Enqueue(line);
+        while (_lines.Count > Capacity && _lines.TryDequeue(out _))
+        {
+        }
+    }
+
+    private sealed class Logger(AppLog log, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        // The app's logging filters (its LogLevel settings) decide what reaches this logger.
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var time = DateTime.Now.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
+            var line = $"{time} {logLevel} {category}: {formatter(state, exception)}";
+            log.Add(exception is null ? line : $"{line}\n  {exception.GetType().Name}: {exception.Message}");
+        }
+    }
+}
