@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Logging;
 
 namespace WebPeerBridge.Web.Sessions;
 
@@ -8,7 +9,7 @@ namespace WebPeerBridge.Web.Sessions;
 /// Data Protection, HttpOnly, SameSite=Lax. An id is never taken from a client: a cookie that does not unprotect is
 /// ignored and a new session issued.
 /// </summary>
-internal sealed class SessionCookie(IDataProtectionProvider provider)
+internal sealed partial class SessionCookie(IDataProtectionProvider provider, ILogger<SessionCookie> logger)
 {
     public const string Name = "wpb-session";
 
@@ -40,9 +41,10 @@ internal sealed class SessionCookie(IDataProtectionProvider provider)
             var id = _protector.Unprotect(value);
             return IsValid(id) ? id : null;
         }
-        catch (CryptographicException)
+        catch (CryptographicException ex)
         {
             // Forged, tampered with, or from a key ring that is gone.
+            LogUnreadable(ex.Message);
             return null;
         }
     }
@@ -62,4 +64,7 @@ internal sealed class SessionCookie(IDataProtectionProvider provider)
 
         return Unprotect(context.Request.Cookies[Name]);
     }
+
+    [LoggerMessage(1, LogLevel.Debug, "A session cookie did not unprotect ({Reason}): the request gets a new session")]
+    private partial void LogUnreadable(string reason);
 }

@@ -121,6 +121,7 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
             {
                 session = new BridgeSession(sessionId);
                 _sessions.Add(sessionId, session);
+                LogSessionStarted(session.LogTag, _sessions.Count);
             }
 
             session.Circuits++;
@@ -668,6 +669,9 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
 
     [LoggerMessage(14, LogLevel.Information, "Session {SessionId} rejoined as {Name} after the bridge restarted")]
     private partial void LogRejoined(string sessionId, string name);
+
+    [LoggerMessage(15, LogLevel.Debug, "Session {Session} started ({Count} sessions)")]
+    private partial void LogSessionStarted(string session, int count);
 
     [LoggerMessage(9, LogLevel.Error, "Agent {Name} failed to dispose")]
     private partial void LogDisposeFailed(Exception exception, string name);

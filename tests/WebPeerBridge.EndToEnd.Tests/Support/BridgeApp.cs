@@ -71,6 +71,7 @@ public sealed class BridgeApp : WebApplicationFactory<Program>
         // A restart's story in the report: the key ring read or created, the host started and stopping.
         ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Information",
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+        ["Logging:LogLevel:WebPeerBridge.Web.Sessions"] = "Debug",
         ["Urls"] = $"http://127.0.0.1:{webPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
     }, historyPath: null);
 
