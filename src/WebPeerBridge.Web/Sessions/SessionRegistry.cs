@@ -353,11 +353,28 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
             }
         }
 
-        await _disposing.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _disposing.CancelAsync().ConfigureAwait(false);
+        }
+        catch (AggregateException ex)
+        {
+            // A callback of a join in progress failed as it was cancelled: the sessions are still stored and ended below.
+            LogStopFailed(ex);
+        }
+
         if (_store is not null)
         {
             // Kept for the restart: the agents go without bye, so the server holds their names for their tokens.
-            await SaveSessionsAsync(sessions, waitForJoins: true).ConfigureAwait(false);
+            try
+            {
+                await SaveSessionsAsync(sessions, waitForJoins: true).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // Whatever failed, every agent below is still ended; the sessions are lost for the next start, and said so.
+                LogSaveFailed(ex, _store.FilePath);
+            }
         }
 
         var endings = sessions.Select(s => EndSessionAsync(s, leave: _store is null)).ToList();
@@ -672,6 +689,9 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
 
     [LoggerMessage(15, LogLevel.Debug, "Session {Session} started ({Count} sessions)")]
     private partial void LogSessionStarted(string session, int count);
+
+    [LoggerMessage(16, LogLevel.Error, "A cancellation callback failed while the sessions stopped")]
+    private partial void LogStopFailed(Exception exception);
 
     [LoggerMessage(9, LogLevel.Error, "Agent {Name} failed to dispose")]
     private partial void LogDisposeFailed(Exception exception, string name);
