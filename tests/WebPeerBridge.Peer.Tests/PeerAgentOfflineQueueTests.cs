@@ -24,7 +24,9 @@ public sealed class PeerAgentOfflineQueueTests : IAsyncLifetime
     {
         var (alice, carol) = await TalkedAsync();
         await carol.LeaveAsync(Ct);
-        await Eventually.HoldsAsync(() => alice.QueuesFor("carol"), "alice knows carol left", alice);
+        // Her link closes a moment after her leave is announced: a dm in between goes over it and fails with it.
+        await Eventually.HoldsAsync(() => alice.QueuesFor("carol") && alice.GetLinkState("carol") != DirectLinkState.Open,
+            "alice knows carol left and their link is closed", alice);
 
         var sent = await alice.SendDirectAsync("carol", "see you when you are back", Ct);
 
@@ -41,7 +43,9 @@ public sealed class PeerAgentOfflineQueueTests : IAsyncLifetime
     {
         var (alice, carol) = await TalkedAsync();
         await carol.LeaveAsync(Ct);
-        await Eventually.HoldsAsync(() => alice.QueuesFor("carol"), "alice knows carol left", alice);
+        // Her link closes a moment after her leave is announced: a dm in between goes over it and fails with it.
+        await Eventually.HoldsAsync(() => alice.QueuesFor("carol") && alice.GetLinkState("carol") != DirectLinkState.Open,
+            "alice knows carol left and their link is closed", alice);
         var sent = await alice.SendDirectAsync("carol", "for the real carol", Ct);
 
         var impostor = await _agents.JoinAsync("carol", _server.Port);
@@ -90,7 +94,9 @@ public sealed class PeerAgentOfflineQueueTests : IAsyncLifetime
     {
         var (alice, carol) = await TalkedAsync();
         await carol.LeaveAsync(Ct);
-        await Eventually.HoldsAsync(() => alice.QueuesFor("carol"), "alice knows carol left", alice);
+        // Her link closes a moment after her leave is announced: a dm in between goes over it and fails with it.
+        await Eventually.HoldsAsync(() => alice.QueuesFor("carol") && alice.GetLinkState("carol") != DirectLinkState.Open,
+            "alice knows carol left and their link is closed", alice);
 
         Assert.Null(alice.OfflineFailureFor("carol"));
     }
