@@ -41,6 +41,9 @@ public sealed class RestartTests(BrowserFixture fixture) : BrowserTest(fixture)
         await Expect(Delivered(Line(alice.DirectLog("bob"), "a secret before the restart"))).ToBeVisibleAsync();
 
         await first.DisposeAsync();
+        // The factory's dispose returns while the app's host may still be stopping; the bridge restarts once the stopped
+        // app has stored its sessions, as a process that exits does.
+        await first.Log.WaitForAsync("Stored 2 sessions", UiTimeouts.Default);
         var second = Own(await BridgeApp.StartPersistentAsync(webPort, server.Port, data));
         AddAppLog("after the restart", second);
 

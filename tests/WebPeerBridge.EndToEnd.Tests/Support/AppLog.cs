@@ -12,11 +12,30 @@ public sealed class AppLog : ILoggerProvider
 {
     private const int Capacity = 2000;
     private readonly ConcurrentQueue<string> _lines = new();
+    private readonly Lock _gate = new();
+    private readonly List<(string Text, TaskCompletionSource Seen)> _waiters = [];
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
     /// <summary>The lines so far, oldest first (the latest <c>2000</c>).</summary>
     public string Text => string.Join('\n', _lines);
+
+    /// <summary>Completes once a line containing <paramref name="text"/> is logged (or was already).</summary>
+    public Task WaitForAsync(string text, TimeSpan timeout)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (_lines.Any(line => line.Contains(text, StringComparison.Ordinal)))
+            {
+                return Task.CompletedTask;
+            }
+
+            _waiters.Add((text, seen));
+        }
+
+        return seen.Task.WaitAsync(timeout);
+    }
 
     public void Dispose()
     {
@@ -24,9 +43,18 @@ public sealed class AppLog : ILoggerProvider
 
     private void Add(string line)
     {
-        _lines.Enqueue(line);
-        while (_lines.Count > Capacity && _lines.TryDequeue(out _))
+        lock (_gate)
         {
+            _lines.Enqueue(line);
+            while (_lines.Count > Capacity && _lines.TryDequeue(out _))
+            {
+            }
+
+            foreach (var waiter in _waiters.Where(w => line.Contains(w.Text, StringComparison.Ordinal)).ToList())
+            {
+                _waiters.Remove(waiter);
+                waiter.Seen.TrySetResult();
+            }
         }
     }
 

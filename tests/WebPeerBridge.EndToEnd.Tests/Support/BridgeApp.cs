@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using WebPeerBridge.Rendezvous;
 
@@ -22,8 +21,6 @@ public sealed class BridgeApp : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings;
     private readonly string? _historyPath;
-    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private bool _started;
 
     private BridgeApp(Dictionary<string, string?> settings, string? historyPath)
     {
@@ -103,10 +100,6 @@ public sealed class BridgeApp : WebApplicationFactory<Program>
             throw;
         }
 
-        // The factory's dispose returns before the app's host has stopped (its hosted services still stopping: the
-        // sessions not stored yet); a restart test must not start the next app before that.
-        app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(() => app._stopped.TrySetResult());
-        app._started = true;
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         app.BaseUrl = new Uri(addresses.Single());
         if (app.Services.GetService<RendezvousServer>() is { } embedded)
@@ -136,10 +129,6 @@ public sealed class BridgeApp : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        if (_started)
-        {
-            await _stopped.Task.WaitAsync(UiTimeouts.Default);
-        }
         if (_historyPath is not null)
         {
             TempFiles.DeleteHistory(_historyPath);
