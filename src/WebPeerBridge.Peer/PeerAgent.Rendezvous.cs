@@ -75,6 +75,13 @@ public sealed partial class PeerAgent
                 break;
 
             case Left left:
+                // What a message to the peer would do once it is gone (wait for it, or say why not) is settled before
+                // the peer leaves the list: whoever sees it gone and writes to it gets that answer.
+                if (_directory.Find(left.Name) is { } leaving)
+                {
+                    _messaging.Delivery.PeerLeft(leaving);
+                }
+
                 if (_directory.Remove(left.Name) is { } gone)
                 {
                     var why = left.Reason switch
@@ -85,7 +92,6 @@ public sealed partial class PeerAgent
                     };
                     RaiseNotice(NoticeKind.Left, $"{gone.Name} left{why}", gone.Name);
                     _messaging.Delivery.AddSystemLine(gone.Name, new SystemLine(SystemLineKind.PeerLeft, gone.Name, left.Reason));
-                    _messaging.Delivery.PeerLeft(gone);
                     _bursts.Add(joined: false, [gone.Name], _time.GetUtcNow(), left.Reason);
                     Raise(new PresenceChanged([], [gone], [], Quiet: false, left.Reason));
                 }
