@@ -265,6 +265,16 @@ internal sealed partial class NatsNameClaims : IAsyncDisposable
     /// <summary>Completes once every release asked for so far is written (or failed).</summary>
     public Task FlushAsync() => _releases;
 
+    /// <summary>Completes once the releases asked for are through: true when each reached NATS (none waits to be retried).</summary>
+    public async Task<bool> SettledAsync()
+    {
+        await _releases.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        lock (_gate)
+        {
+            return _failed.Count == 0;
+        }
+    }
+
     /// <summary>
     /// Waits for the releases asked for (at most <see cref="NatsOptions.StopTimeout"/>), then cancels what is left: nothing
     /// here uses the NATS connection once this returns.

@@ -100,7 +100,8 @@ internal sealed partial class NatsPresence : IAsyncDisposable
 
     /// <summary>
     /// Renews this node's heartbeat and the entries of its <paramref name="members"/> (one write in the queue, however many),
-    /// then, once <paramref name="released"/> is done, writes again the lefts not written yet.
+    /// then, once <paramref name="released"/> is done, writes again the lefts not written yet (unless it says, as a
+    /// <c>Task&lt;bool&gt;</c> of false, that a release did not reach NATS: then they wait for the next beat).
     /// </summary>
     public void Beat(IReadOnlyList<PeerInfo> members, Task released)
     {
@@ -156,13 +157,26 @@ internal sealed partial class NatsPresence : IAsyncDisposable
                     if (await RenewAsync(write, members).ConfigureAwait(false))
                     {
                         await AfterAsync(write.After).ConfigureAwait(false);
-                        await WriteFailedLeftsAsync().ConfigureAwait(false);
+                        // A release that did not reach NATS again keeps the lefts for the next beat: a left is heard only
+                        // once its name is free.
+                        if (write.After is not Task<bool> { IsCompletedSuccessfully: true, Result: false })
+                        {
+                            await WriteFailedLeftsAsync().ConfigureAwait(false);
+                        }
                     }
 
                     continue;
                 }
 
                 await AfterAsync(write.After).ConfigureAwait(false);
+                if (write.IsLeft && write.After is Task<bool> { IsCompletedSuccessfully: true, Result: false })
+                {
+                    // A release did not reach NATS: the left waits with it for the next beat, so that it is heard only
+                    // once its name is free.
+                    _failedLefts[write.Key] = write.Value;
+                    continue;
+                }
+
                 if (await PutAsync(write.Key, write.Value).ConfigureAwait(false))
                 {
                     // In the bucket now, later than any left of the same name that failed: that one is moot.

@@ -137,9 +137,10 @@ internal sealed partial class RendezvousHub : IClusterEvents
             case HubCommandKind.Heartbeat:
                 if (_cluster!.IsConnected)
                 {
-                    // Releases that did not reach NATS first, then the lefts waiting for them with the renewals.
+                    // Releases that did not reach NATS first, then (once every one did) the lefts waiting for them with
+                    // the renewals: whoever hears a left finds the name free.
                     _claims!.RetryFailedReleases();
-                    _clusterPresence!.Beat([.. _presence.Online], _claims.FlushAsync());
+                    _clusterPresence!.Beat([.. _presence.Online], _claims.SettledAsync());
                     _claims.Sweep();
                 }
 
@@ -489,7 +490,7 @@ internal sealed partial class RendezvousHub : IClusterEvents
     {
         var hold = reason != LeftReasons.Bye && member.Client.Protocol != PeerProtocols.Seed;
         _claims!.Release(member.Peer.Name, member.Token, hold);
-        _clusterPresence!.Left(member.Peer.Name, reason, _claims.FlushAsync());
+        _clusterPresence!.Left(member.Peer.Name, reason, _claims.SettledAsync());
     }
 
     /// <summary>
