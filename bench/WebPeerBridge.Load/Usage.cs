@@ -18,10 +18,12 @@ internal static class Usage
               N PeerAgents in this process: start time, memory per agent, dm round trips per second;
               --settle: seconds the started agents idle before the memory is read (time for a dotnet-gcdump)
           circuits --web-dll A.dll[,B.dll] [--labels a,b] [--runs 1] [--port-base 52000] [--sessions 20] [--parallel 4] [--lines 200] [--rate 20]
-                   [--warmup 20] [--settle 15]
+                   [--warmup 20] [--settle 15] [--join-detached]
           circuits --url http://127.0.0.1:P/ --web-pid PID --rendezvous 127.0.0.1:R [--sender-port 42999] [--sessions 20] ...
               N browser sessions (headless Chromium) on a web app: its CPU per broadcast line they render; --web-dll starts
-              each build in turn (a fresh process per run, alternating A B A B), else measures a running app
+              each build in turn (a fresh process per run, alternating A B A B), else measures a running app;
+              --join-detached: each page closes once joined and all open again after (a build that re-renders every
+              open page per join would otherwise take N^3 renders to join)
           cluster [--rendezvous-dll PATH] [--nats-server nats-server] SCENARIO
               one embedded node, one node on NATS JetStream, two nodes with the clients spread: one table
           all [--targets relay,irc,wpb,wpbfile] [--agents 0] [--rendezvous-dll PATH] [--inspircd /usr/sbin/inspircd] SCENARIO

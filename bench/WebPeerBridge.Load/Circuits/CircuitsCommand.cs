@@ -22,6 +22,7 @@ internal static class CircuitsCommand
             Warmup = options.Int("warmup", 20),
             Settle = options.Seconds("settle", 15),
             Timeout = options.Seconds("timeout", 300),
+            JoinDetached = options.Flag("join-detached"),
         };
         if (webDlls.Count == 0)
         {
@@ -42,6 +43,7 @@ internal static class CircuitsCommand
                 Warmup = parsed.Warmup,
                 Settle = parsed.Settle,
                 Timeout = parsed.Timeout,
+                JoinDetached = parsed.JoinDetached,
             };
         }
 

@@ -44,6 +44,14 @@ internal sealed class CircuitsOptions
     /// <summary>Sessions that load and join at once.</summary>
     public int Parallel { get; init; } = 4;
 
+    /// <summary>
+    /// Each session's page is closed once it joined, and every page opened again (the same cookie, the same session) once
+    /// all have: a build that re-renders every open page on each join joins N sessions in N² renders instead of N³. Only
+    /// the join changes; what is measured (every page open, showing the lines) is the same. The web app keeps a session
+    /// without a page for its grace period, which the tool sets to an hour.
+    /// </summary>
+    public bool JoinDetached { get; init; }
+
     /// <summary>Broadcast lines the sender sends.</summary>
     public int Lines { get; init; } = 200;
 

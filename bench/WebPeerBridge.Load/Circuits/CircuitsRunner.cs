@@ -82,6 +82,8 @@ internal sealed class CircuitsRunner(CircuitsOptions options, TextWriter progres
             ["Rendezvous__HistoryPath"] = ":memory:",
             ["Bridge__DataPath"] = data,
             ["Bridge__PersistSessions"] = "false",
+            // A session without a page stays this long (--join-detached closes every page while the others join).
+            ["Bridge__GracePeriod"] = "01:00:00",
             ["Bridge__BindAddress"] = "127.0.0.1",
             ["Bridge__PeerPortMin"] = Text(peerPortMin),
             ["Bridge__PeerPortMax"] = Text(peerPortMin + options.Sessions + 50),
@@ -123,12 +125,33 @@ internal sealed class CircuitsRunner(CircuitsOptions options, TextWriter progres
             async (i, _) =>
             {
                 pages[i] = await OpenSessionAsync(browser, target.Url, $"c{run}-{i}").ConfigureAwait(false);
+                if (options.JoinDetached)
+                {
+                    await pages[i].CloseAsync().ConfigureAwait(false);
+                }
+
                 if (Interlocked.Increment(ref joined) % 10 == 0)
                 {
                     await progress.WriteLineAsync($"[circuits] {joined}/{options.Sessions} sessions joined; {Describe(BrowserMemory.Measure())}")
                         .ConfigureAwait(false);
                 }
             }).ConfigureAwait(false);
+
+        if (options.JoinDetached)
+        {
+            // Every session joined: each opens its page again (its context keeps the cookie) and shows the chat at once.
+            var opened = 0;
+            await Parallel.ForAsync(0, options.Sessions, new ParallelOptions { MaxDegreeOfParallelism = options.Parallel, CancellationToken = cancellationToken },
+                async (i, _) =>
+                {
+                    pages[i] = await ReopenAsync(pages[i].Context).ConfigureAwait(false);
+                    if (Interlocked.Increment(ref opened) % 10 == 0)
+                    {
+                        await progress.WriteLineAsync($"[circuits] {opened}/{options.Sessions} pages open again; {Describe(BrowserMemory.Measure())}")
+                            .ConfigureAwait(false);
+                    }
+                }).ConfigureAwait(false);
+        }
 
         var sender = new PeerAgent(new PeerAgentOptions
         {
@@ -281,6 +304,15 @@ internal sealed class CircuitsRunner(CircuitsOptions options, TextWriter progres
             await Assertions.Expect(page.Locator("#interactive-ready")).ToBeAttachedAsync().ConfigureAwait(false);
         }
 
+        return page;
+    }
+
+    private async Task<IPage> ReopenAsync(IBrowserContext context)
+    {
+        var page = await context.NewPageAsync().ConfigureAwait(false);
+        page.SetDefaultTimeout((float)options.Timeout.TotalMilliseconds);
+        await page.GotoAsync("/").ConfigureAwait(false);
+        await Assertions.Expect(page.GetByRole(AriaRole.Log, new() { Name = "Messages to everyone", Exact = true })).ToBeVisibleAsync().ConfigureAwait(false);
         return page;
     }
 
