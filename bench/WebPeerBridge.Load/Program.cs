@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.InteropServices;
 using WebPeerBridge.Load;
 using WebPeerBridge.Load.Agents;
 using WebPeerBridge.Load.Circuits;
@@ -15,6 +16,13 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cancel.Cancel();
 };
+
+// kill PID (SIGTERM) stops the tool as Ctrl+C does: the servers and web apps it started are stopped on the way out.
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    cancel.Cancel();
+});
 
 if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
 {
