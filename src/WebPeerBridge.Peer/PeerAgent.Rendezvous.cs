@@ -79,7 +79,7 @@ public sealed partial class PeerAgent
                 // the peer leaves the list: whoever sees it gone and writes to it gets that answer.
                 if (_directory.Find(left.Name) is { } leaving)
                 {
-                    _messaging.Delivery.PeerLeft(leaving);
+                    _messaging.Delivery.PeerLeft(leaving, left.Reason);
                 }
 
                 if (_directory.Remove(left.Name) is { } gone)

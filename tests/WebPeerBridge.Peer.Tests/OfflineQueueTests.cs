@@ -13,7 +13,7 @@ public sealed class OfflineQueueTests
     {
         var queue = new OfflineQueue(capacityPerPeer: 5, maxPeers: 10);
 
-        queue.Left(Peer("old", key: null));
+        queue.Left(Peer("old", key: null), saidBye: true);
 
         Assert.Equal(OfflineStanding.NoKey, queue.Standing("old"));
         Assert.False(queue.Accepts("old"));
@@ -24,11 +24,11 @@ public sealed class OfflineQueueTests
     public void Past_its_bound_the_queue_forgets_the_peer_gone_longest_and_hands_back_what_waited_for_it()
     {
         var queue = new OfflineQueue(capacityPerPeer: 5, maxPeers: 2);
-        queue.Left(Peer("a"));
+        queue.Left(Peer("a"), saidBye: true);
         Assert.True(queue.TryAdd("a", new PendingDm("d-1", "for a", At)));
-        queue.Left(Peer("b"));
+        queue.Left(Peer("b"), saidBye: true);
 
-        var dropped = queue.Left(Peer("c"));
+        var dropped = queue.Left(Peer("c"), saidBye: true);
 
         Assert.Equal(2, queue.Count);
         var (name, message) = Assert.Single(dropped);
@@ -42,7 +42,7 @@ public sealed class OfflineQueueTests
     public void A_forgotten_conversation_forgets_its_peer_and_what_waited()
     {
         var queue = new OfflineQueue(capacityPerPeer: 5, maxPeers: 10);
-        queue.Left(Peer("a"));
+        queue.Left(Peer("a"), saidBye: true);
         queue.TryAdd("a", new PendingDm("d-1", "for a", At));
 
         queue.Forget("A");

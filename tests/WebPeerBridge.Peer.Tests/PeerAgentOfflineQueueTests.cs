@@ -39,6 +39,23 @@ public sealed class PeerAgentOfflineQueueTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_dm_sent_the_moment_a_peer_said_bye_waits_for_it_rather_than_going_over_their_closing_link()
+    {
+        var (alice, carol) = await TalkedAsync();
+        await carol.LeaveAsync(Ct);
+        // As soon as the list shows her gone, whether or not their link has closed yet.
+        await Eventually.HoldsAsync(() => alice.Peers.All(p => p.Name != "carol"), "alice knows carol left", alice);
+
+        var sent = await alice.SendDirectAsync("carol", "sent as you left", Ct);
+
+        Assert.Equal(SendOutcome.Queued, sent.Outcome);
+        Assert.Equal(DeliveryState.Queued, State(alice, sent.MessageId));
+        var back = await _agents.JoinAsync("carol", _server.Port, o => o.Identity = carol.Identity);
+        await Eventually.MessageAsync(() => back.FindDirect("alice"), m => m.Text == "sent as you left", "carol gets it once back", back);
+        await Eventually.HoldsAsync(() => State(alice, sent.MessageId) == DeliveryState.Delivered, "alice sees it delivered", alice);
+    }
+
+    [Fact]
     public async Task What_waited_is_not_sent_to_a_peer_back_under_the_name_with_another_key()
     {
         var (alice, carol) = await TalkedAsync();

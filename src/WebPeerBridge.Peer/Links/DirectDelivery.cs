@@ -35,6 +35,13 @@ internal sealed class DirectDelivery(
             return new SendResult(SendOutcome.Invalid, null, check.Message);
         }
 
+        if (directory.Find(peerName) is null && _offline.SaidBye(peerName) && conversations.Find(peerName) is { } leaving)
+        {
+            // It said bye: its links are on their way down. What is sent now waits for it (or says why it cannot), as
+            // the list shows it gone, rather than going over a closing link and failing with it.
+            return Queue(leaving, normalized);
+        }
+
         string name;
         if (registry.TryGetOpen(peerName, out var link))
         {
@@ -139,13 +146,16 @@ internal sealed class DirectDelivery(
     /// <summary>Why a message to <paramref name="peerName"/>, offline, could not go now; null when it would wait for it.</summary>
     public DeliveryFailure? OfflineFailure(string peerName) => _offline.Accepts(peerName) ? null : CannotWait(peerName);
 
-    /// <summary><paramref name="peer"/> left: messages to it may wait, if this agent talked with it and it has a key.</summary>
-    public void PeerLeft(PeerInfo peer)
+    /// <summary>
+    /// <paramref name="peer"/> left for <paramref name="reason"/> (one of <see cref="LeftReasons"/>): messages to it may
+    /// wait, if this agent talked with it and it has a key.
+    /// </summary>
+    public void PeerLeft(PeerInfo peer, string reason)
     {
         if (conversations.Find(peer.Name) is not null)
         {
             // Past the bound, the peer gone longest is forgotten: what waited for it will not go.
-            foreach (var (peerName, message) in _offline.Left(peer))
+            foreach (var (peerName, message) in _offline.Left(peer, reason == LeftReasons.Bye))
             {
                 MarkFailed(peerName, message.Id, new DeliveryFailure(DeliveryFailureKind.PeerOffline, peerName));
             }

@@ -43,10 +43,10 @@ internal sealed class OfflineQueue(int capacityPerPeer, int maxPeers)
     }
 
     /// <summary>
-    /// <paramref name="peer"/> left: messages to it may wait, for its key (none wait for a peer without one). Past
+    /// <paramref name="peer"/> left (<paramref name="saidBye"/>: with a bye): messages to it may wait, for its key (none wait for a peer without one). Past
     /// <c>maxPeers</c>, the peer that left first is forgotten; what waited for it is returned, to be told it will not go.
     /// </summary>
-    public IReadOnlyList<(string PeerName, PendingDm Message)> Left(PeerInfo peer)
+    public IReadOnlyList<(string PeerName, PendingDm Message)> Left(PeerInfo peer, bool saidBye)
     {
         if (capacityPerPeer == 0)
         {
@@ -60,7 +60,7 @@ internal sealed class OfflineQueue(int capacityPerPeer, int maxPeers)
                 return [];
             }
 
-            _gone[peer.Name] = new Gone(peer.Key, [], ++_order);
+            _gone[peer.Name] = new Gone(peer.Key, [], ++_order, saidBye);
             if (_gone.Count <= maxPeers)
             {
                 return [];
@@ -69,6 +69,15 @@ internal sealed class OfflineQueue(int capacityPerPeer, int maxPeers)
             var (oldest, dropped) = _gone.MinBy(g => g.Value.Order);
             _gone.Remove(oldest);
             return [.. dropped.Waiting.Select(m => (oldest, m))];
+        }
+    }
+
+    /// <summary>Whether <paramref name="peerName"/> left saying bye (its direct links are on their way down).</summary>
+    public bool SaidBye(string peerName)
+    {
+        lock (_gate)
+        {
+            return _gone.TryGetValue(peerName, out var gone) && gone.SaidBye;
         }
     }
 
@@ -124,5 +133,5 @@ internal sealed class OfflineQueue(int capacityPerPeer, int maxPeers)
         }
     }
 
-    private sealed record Gone(string? Key, List<PendingDm> Waiting, long Order);
+    private sealed record Gone(string? Key, List<PendingDm> Waiting, long Order, bool SaidBye);
 }
