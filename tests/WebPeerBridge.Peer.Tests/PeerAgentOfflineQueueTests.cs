@@ -94,10 +94,7 @@ public sealed class PeerAgentOfflineQueueTests : IAsyncLifetime
         await Eventually.HoldsAsync(() => alice.Peers.Any(p => p.Name == "old"), "alice lists old", alice);
         alice.OpenDirect("old");
         await old.LeaveAsync();
-        // Under load the list was once seen without old a moment before the agent had taken its leave in (not understood:
-        // see the closing note of stop 22), so the wait includes it.
-        await Eventually.HoldsAsync(() => alice.Peers.All(p => p.Name != "old")
-            && alice.OfflineFailureFor("old")?.Kind == DeliveryFailureKind.PeerOfflineWithoutKey, "alice knows old left, without a key", alice);
+        await Eventually.HoldsAsync(() => alice.Peers.All(p => p.Name != "old"), "alice knows old left", alice);
 
         var sent = await alice.SendDirectAsync("old", "still there?", Ct);
 

@@ -96,7 +96,10 @@ public sealed class PeerAgentReconnectTests : IAsyncLifetime
             await bob.BroadcastAsync(text, Ct);
         }
 
-        await Eventually.HoldsAsync(() => Count(alice, "three") == 1, "alice has the first three", alice);
+        // Bob has the server's echo of each too: a say whose echo a stopping server never got to him is sent again to the
+        // new server, and alice would show it twice (known: see the closing note of stop 22), which is not this test's case.
+        await Eventually.HoldsAsync(() => Count(alice, "three") == 1 && bob.Broadcast.Snapshot().Count(m => m.IsOwn && m.State == DeliveryState.Delivered) == 3,
+            "alice has the first three and bob their echoes", alice, bob);
 
         // Both see the server go before it comes back, so that "back" below means back on the new one.
         await forgetful.StopAsync();
@@ -108,7 +111,7 @@ public sealed class PeerAgentReconnectTests : IAsyncLifetime
         await bob.BroadcastAsync("after the reset", Ct);
 
         await Eventually.MessageAsync(() => alice.Broadcast, m => m.Text == "after the reset", "alice shows it", alice);
-        // Shown once, after what she had (the seq it carries after a reset is not asserted: see the closing note of stop 21).
+        // Shown once, after what she had.
         var texts = alice.Broadcast.Snapshot().Where(m => m.Kind == ChatMessageKind.Chat).Select(m => m.Text).ToList();
         Assert.Equal(["one", "two", "three", "after the reset"], texts);
     }

@@ -165,10 +165,16 @@ internal sealed class DirectDelivery(
     /// <summary>The conversation with <paramref name="peerName"/> was forgotten: nothing waits for that peer any more.</summary>
     public void ConversationForgotten(string peerName) => _offline.Forget(peerName);
 
-    /// <summary><paramref name="peer"/> is back: sends what waited for it, unless it came back with another key.</summary>
-    public async Task SendQueuedAsync(PeerInfo peer)
+    /// <summary>
+    /// <paramref name="peer"/> is back: takes what waited for it, and whether it came back with the key it left with
+    /// (the offline queue forgets it was gone).
+    /// </summary>
+    public (IReadOnlyList<PendingDm> Waiting, bool SameKey) TakeQueued(PeerInfo peer) => _offline.Back(peer);
+
+    /// <summary>Sends what waited for <paramref name="peer"/> (<see cref="TakeQueued"/>), unless it came back with another key.</summary>
+    public async Task SendQueuedAsync(PeerInfo peer, (IReadOnlyList<PendingDm> Waiting, bool SameKey) back)
     {
-        var (waiting, sameKey) = _offline.Back(peer);
+        var (waiting, sameKey) = back;
         if (waiting.Count == 0 || conversations.Find(peer.Name) is not { } conversation)
         {
             return;

@@ -149,12 +149,24 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
         return await dial.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary><paramref name="peer"/> is back: what waited for it goes out, off the caller's loop.</summary>
-    public void SendQueued(PeerInfo peer) => _ = Track(async () =>
+    /// <summary>
+    /// <paramref name="peer"/> is back: what waited for it is taken now, on the caller's loop (in the order joins and
+    /// leaves arrive, so a leave right after finds its own entry), and goes out off it.
+    /// </summary>
+    public void SendQueued(PeerInfo peer)
     {
-        await Delivery.SendQueuedAsync(peer).ConfigureAwait(false);
-        return true;
-    });
+        var back = Delivery.TakeQueued(peer);
+        if (back.Waiting.Count == 0)
+        {
+            return;
+        }
+
+        _ = Track(async () =>
+        {
+            await Delivery.SendQueuedAsync(peer, back).ConfigureAwait(false);
+            return true;
+        });
+    }
 
     /// <summary>Closes the link with <paramref name="peerName"/> with a bye; false when none is open.</summary>
     public async Task<bool> CloseAsync(string peerName)
