@@ -10,9 +10,12 @@ namespace WebPeerBridge.Peer.Rendezvous;
 /// The broadcast conversation fed by the rendezvous link. Own broadcasts show as sending until the server relays them
 /// (the <c>said</c> with their id) or refuses them (an <c>error</c> with their id). A message whose connection dropped
 /// is sent again after the next welcome, unless the resync (<c>since</c>) shows that the server had it already.
-/// Received broadcasts are deduplicated by <c>seq</c>, so none shows twice across reconnects.
+/// Received broadcasts are deduplicated by <c>seq</c>, so none shows twice across reconnects. After a server lost its
+/// history, a sender sends again the says whose echo it never got and the new server relays them under new seqs: a line
+/// whose sender, id and text match one of the last <c>recentCapacity</c> shown before that reset shows once.
 /// </summary>
-internal sealed class BroadcastStream(Conversation conversation, string ownName, MessageIds ids, RendezvousLink link, TimeProvider time)
+internal sealed class BroadcastStream(Conversation conversation, string ownName, MessageIds ids, RendezvousLink link, TimeProvider time,
+    int recentCapacity)
     : IDisposable
 {
     /// <summary>Own broadcasts waiting for the server; more are refused rather than queued without end.</summary>
@@ -25,6 +28,12 @@ internal sealed class BroadcastStream(Conversation conversation, string ownName,
     private bool _welcomed;
     private long? _sessionSince;
     private bool _sessionSawSaid;
+
+    // The sender and id of the lines shown last (at most recentCapacity), with their text and the history they came
+    // from (one more with each reset): a resend is a line of an earlier history with all three the same.
+    private readonly Dictionary<(string From, string Id), (string Text, int History)> _recent = new(RecentKeyComparer.Instance);
+    private readonly Queue<(string From, string Id)> _recentOrder = new();
+    private int _history;
 
     public Conversation Conversation => conversation;
 
@@ -171,6 +180,7 @@ internal sealed class BroadcastStream(Conversation conversation, string ownName,
                 if (_sessionSince is { } since && said.Seq <= since)
                 {
                     _lastSeq = 0;
+                    _history++;
                     reset = true;
                 }
             }
@@ -181,6 +191,12 @@ internal sealed class BroadcastStream(Conversation conversation, string ownName,
             }
 
             _lastSeq = said.Seq;
+            if (!Remember(said))
+            {
+                // The same sender, id and text under another seq: sent again to a server that lost its history.
+                return;
+            }
+
             if (said.Id is { } id && string.Equals(said.From, ownName, StringComparison.OrdinalIgnoreCase))
             {
                 var index = _pending.FindIndex(p => p.Id == id);
@@ -213,6 +229,39 @@ internal sealed class BroadcastStream(Conversation conversation, string ownName,
         // A seq this conversation already shows for another broadcast: a server that lost its log handed it out again.
         // The shown line stays as it is; this one is shown as well, under an id of its own.
         Add(line with { Id = $"{line.Id}@{said.At.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}" }, context);
+    }
+
+    /// <summary>
+    /// Notes <paramref name="said"/>'s sender and id; false when a line with both and the same text was shown from a history
+    /// before the server's last reset (within one history, a client that uses an id twice is shown twice).
+    /// </summary>
+    private bool Remember(Said said)
+    {
+        if (said.Id is not { } id || recentCapacity == 0)
+        {
+            return true;
+        }
+
+        var key = (said.From, id);
+        if (_recent.TryGetValue(key, out var seen))
+        {
+            if (seen.History < _history && string.Equals(seen.Text, said.Text, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            _recent[key] = (said.Text, _history);
+            return true;
+        }
+
+        if (_recent.Count >= recentCapacity)
+        {
+            _recent.Remove(_recentOrder.Dequeue());
+        }
+
+        _recent[key] = (said.Text, _history);
+        _recentOrder.Enqueue(key);
+        return true;
     }
 
     private bool Add(ChatMessage line, bool context) => context ? conversation.TryAddContext(line) : conversation.TryAddNew(line);
@@ -310,5 +359,16 @@ internal sealed class BroadcastStream(Conversation conversation, string ownName,
 
         /// <summary>The session it was last written on; 0 when not yet written.</summary>
         public int SentInSession { get; set; }
+    }
+
+    private sealed class RecentKeyComparer : IEqualityComparer<(string From, string Id)>
+    {
+        public static readonly RecentKeyComparer Instance = new();
+
+        public bool Equals((string From, string Id) x, (string From, string Id) y) =>
+            string.Equals(x.From, y.From, StringComparison.OrdinalIgnoreCase) && string.Equals(x.Id, y.Id, StringComparison.Ordinal);
+
+        public int GetHashCode((string From, string Id) key) =>
+            HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(key.From), StringComparer.Ordinal.GetHashCode(key.Id));
     }
 }
