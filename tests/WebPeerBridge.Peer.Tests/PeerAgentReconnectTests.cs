@@ -109,10 +109,14 @@ public sealed class PeerAgentReconnectTests : IAsyncLifetime
         await bob.BroadcastAsync("after the reset", Ct);
 
         await Eventually.MessageAsync(() => alice.Broadcast, m => m.Text == "after the reset", "alice shows it", alice);
-        // Shown once, after what she had.
+        // Shown once, after what she had. (Its seq is not asserted: what bob sent again, if anything, took the first ones.)
         var texts = alice.Broadcast.Snapshot().Where(m => m.Kind == ChatMessageKind.Chat).Select(m => m.Text).ToList();
         Assert.Equal(["one", "two", "three", "after the reset"], texts);
+        Assert.True(HistoryReset(alice), "alice is told the server's history was reset");
     }
+
+    private static bool HistoryReset(PeerAgent agent) =>
+        agent.Broadcast.Snapshot().Any(m => m is { Kind: ChatMessageKind.System, SystemLine.Kind: SystemLineKind.BroadcastHistoryReset });
 
     [Fact]
     public async Task A_broadcast_sent_again_to_a_server_that_lost_its_history_shows_once()
@@ -139,6 +143,7 @@ public sealed class PeerAgentReconnectTests : IAsyncLifetime
 
         var texts = alice.Broadcast.Snapshot().Where(m => m.Kind == ChatMessageKind.Chat).Select(m => m.Text).ToList();
         Assert.Equal(["one", "two", "three"], texts);
+        Assert.True(HistoryReset(alice), "alice is told the server's history was reset");
     }
 
     private static int Count(PeerAgent agent, string text) => agent.Broadcast.Snapshot().Count(m => m.Text == text);

@@ -171,6 +171,7 @@ internal sealed class BroadcastStream(Conversation conversation, string ownName,
     {
         PendingSay? own = null;
         var reset = false;
+        var resent = false;
         lock (_gate)
         {
             if (!_sessionSawSaid)
@@ -191,13 +192,9 @@ internal sealed class BroadcastStream(Conversation conversation, string ownName,
             }
 
             _lastSeq = said.Seq;
-            if (!Remember(said))
-            {
-                // The same sender, id and text under another seq: sent again to a server that lost its history.
-                return;
-            }
-
-            if (said.Id is { } id && string.Equals(said.From, ownName, StringComparison.OrdinalIgnoreCase))
+            // The same sender, id and text under another seq: sent again to a server that lost its history.
+            resent = !Remember(said);
+            if (!resent && said.Id is { } id && string.Equals(said.From, ownName, StringComparison.OrdinalIgnoreCase))
             {
                 var index = _pending.FindIndex(p => p.Id == id);
                 if (index >= 0)
@@ -211,6 +208,11 @@ internal sealed class BroadcastStream(Conversation conversation, string ownName,
         if (reset)
         {
             AddSystemLine(new SystemLine(SystemLineKind.BroadcastHistoryReset));
+        }
+
+        if (resent)
+        {
+            return;
         }
 
         if (own is not null && conversation.Update(own.Id, m => m with { State = DeliveryState.Delivered, Seq = said.Seq, At = said.At, Text = said.Text, Error = null }))
