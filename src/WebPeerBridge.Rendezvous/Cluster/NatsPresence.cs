@@ -21,6 +21,9 @@ internal sealed partial class NatsPresence : IAsyncDisposable
     // A heartbeat renews this many member entries at once (one round trip each, all within one operation timeout).
     private const int RenewalsAtOnce = 256;
 
+    // Nothing to wait for: no release, or none that failed.
+    private static readonly Task<bool> NothingToWaitFor = Task.FromResult(true);
+
     private readonly NatsCluster _cluster;
     private readonly IClusterEvents _events;
     private readonly ILogger<NatsPresence> _logger;
@@ -62,7 +65,7 @@ internal sealed partial class NatsPresence : IAsyncDisposable
         _writer = Task.Run(WriteLoopAsync, CancellationToken.None);
         _watcher = Task.Run(WatchLoopAsync, CancellationToken.None);
         _beats = Task.Run(BeatLoopAsync, CancellationToken.None);
-        Beat([], Task.CompletedTask);
+        Beat([], NothingToWaitFor);
         await _caughtUp.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -80,15 +83,15 @@ internal sealed partial class NatsPresence : IAsyncDisposable
     {
         var key = ClusterKeys.Member(peer.Name);
         _failedLefts.TryRemove(key, out _);
-        Enqueue(new Write(key, Serialize(new PresenceEntry(_cluster.Incarnation, peer, peer.Name)), Task.CompletedTask, IsLeft: false, Renew: null));
+        Enqueue(new Write(key, Serialize(new PresenceEntry(_cluster.Incarnation, peer, peer.Name)), NothingToWaitFor, IsLeft: false, Renew: null));
     }
 
     /// <summary>
     /// This node's member <paramref name="name"/> left for <paramref name="reason"/>; written once <paramref name="released"/>
-    /// (its name's release) is done, so whoever sees the <c>left</c> of a <c>bye</c> finds the name free. Written again with
-    /// the heartbeats until NATS takes it.
+    /// (the releases of names, its own included) says that every one reached NATS, so whoever sees the <c>left</c> of a
+    /// <c>bye</c> finds the name free; else, and until NATS takes it, written again with the heartbeats.
     /// </summary>
-    public void Left(string name, string reason, Task released)
+    public void Left(string name, string reason, Task<bool> released)
     {
         var key = ClusterKeys.Member(name);
         var value = Serialize(new PresenceEntry(_cluster.Incarnation, Name: name, Left: reason));
@@ -100,10 +103,10 @@ internal sealed partial class NatsPresence : IAsyncDisposable
 
     /// <summary>
     /// Renews this node's heartbeat and the entries of its <paramref name="members"/> (one write in the queue, however many),
-    /// then, once <paramref name="released"/> is done, writes again the lefts not written yet (unless it says, as a
-    /// <c>Task&lt;bool&gt;</c> of false, that a release did not reach NATS: then they wait for the next beat).
+    /// then, once <paramref name="released"/> says that every release of a name reached NATS, writes again the lefts not
+    /// written yet (when one did not, they wait for the next beat).
     /// </summary>
-    public void Beat(IReadOnlyList<PeerInfo> members, Task released)
+    public void Beat(IReadOnlyList<PeerInfo> members, Task<bool> released)
     {
         if (!_cluster.IsConnected)
         {
@@ -156,10 +159,9 @@ internal sealed partial class NatsPresence : IAsyncDisposable
                 {
                     if (await RenewAsync(write, members).ConfigureAwait(false))
                     {
-                        await AfterAsync(write.After).ConfigureAwait(false);
                         // A release that did not reach NATS again keeps the lefts for the next beat: a left is heard only
                         // once its name is free.
-                        if (write.After is not Task<bool> { IsCompletedSuccessfully: true, Result: false })
+                        if (await ReleasedAsync(write.Released).ConfigureAwait(false))
                         {
                             await WriteFailedLeftsAsync().ConfigureAwait(false);
                         }
@@ -168,8 +170,7 @@ internal sealed partial class NatsPresence : IAsyncDisposable
                     continue;
                 }
 
-                await AfterAsync(write.After).ConfigureAwait(false);
-                if (write.IsLeft && write.After is Task<bool> { IsCompletedSuccessfully: true, Result: false })
+                if (!await ReleasedAsync(write.Released).ConfigureAwait(false) && write.IsLeft)
                 {
                     // A release did not reach NATS: the left waits with it for the next beat, so that it is heard only
                     // once its name is free.
@@ -196,11 +197,15 @@ internal sealed partial class NatsPresence : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits for <paramref name="after"/> (the releases of names), whatever came of it; throws only when stopping.</summary>
-    private async Task AfterAsync(Task after)
+    /// <summary>
+    /// Waits for <paramref name="released"/> (the releases of names); false only when it says that one did not reach NATS
+    /// (one that failed in an unforeseen way holds nothing back). Throws only when stopping.
+    /// </summary>
+    private async Task<bool> ReleasedAsync(Task<bool> released)
     {
-        await after.WaitAsync(_stopping.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await ((Task)released).WaitAsync(_stopping.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stopping.Token.ThrowIfCancellationRequested();
+        return released is not { IsCompletedSuccessfully: true, Result: false };
     }
 
     /// <summary>Puts one entry within the operation timeout; false (logged) when NATS did not take it.</summary>
@@ -525,8 +530,8 @@ internal sealed partial class NatsPresence : IAsyncDisposable
         return expired;
     }
 
-    /// <summary>One entry for the write loop: a put of <see cref="Key"/> after <see cref="After"/>; with <see cref="Renew"/> a heartbeat.</summary>
-    private readonly record struct Write(string Key, byte[] Value, Task After, bool IsLeft, IReadOnlyList<PeerInfo>? Renew);
+    /// <summary>One entry for the write loop: a put of <see cref="Key"/> once <see cref="Released"/> says the releases of names reached NATS; with <see cref="Renew"/> a heartbeat.</summary>
+    private readonly record struct Write(string Key, byte[] Value, Task<bool> Released, bool IsLeft, IReadOnlyList<PeerInfo>? Renew);
 
     /// <summary>A member of another node, and when its entry was last written.</summary>
     private readonly record struct Seen(string Node, string Name, DateTimeOffset At);

@@ -23,7 +23,7 @@ public sealed class NatsPresenceTests
         await presence.StartAsync(ct);
 
         var members = Enumerable.Range(0, 40).Select(i => Peer($"m{i}")).ToArray();
-        presence.Beat(members, Task.CompletedTask);
+        presence.Beat(members, Task.FromResult(true));
 
         // Forty entries through a queue of sixteen: one heartbeat is one entry in the queue, however many members it renews.
         var seen = new HashSet<string>();
