@@ -273,9 +273,7 @@ internal sealed class CircuitsRunner(CircuitsOptions options, TextWriter progres
     private async Task<IPage> OpenSessionAsync(IBrowser browser, Uri url, string name)
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = url.ToString() }).ConfigureAwait(false);
-        var page = await context.NewPageAsync().ConfigureAwait(false);
-        page.SetDefaultTimeout((float)options.Timeout.TotalMilliseconds);
-        await page.GotoAsync("/").ConfigureAwait(false);
+        var page = await OpenPageAsync(context).ConfigureAwait(false);
         await Assertions.Expect(page.Locator("#interactive-ready")).ToBeAttachedAsync().ConfigureAwait(false);
         var log = page.GetByRole(AriaRole.Log, new() { Name = "Messages to everyone", Exact = true });
         var refused = page.GetByRole(AriaRole.Alert);
@@ -309,10 +307,17 @@ internal sealed class CircuitsRunner(CircuitsOptions options, TextWriter progres
 
     private async Task<IPage> ReopenAsync(IBrowserContext context)
     {
+        var page = await OpenPageAsync(context).ConfigureAwait(false);
+        await Assertions.Expect(page.GetByRole(AriaRole.Log, new() { Name = "Messages to everyone", Exact = true })).ToBeVisibleAsync().ConfigureAwait(false);
+        return page;
+    }
+
+    /// <summary>A new page of <paramref name="context"/> (its cookie: its session), on the app's start page.</summary>
+    private async Task<IPage> OpenPageAsync(IBrowserContext context)
+    {
         var page = await context.NewPageAsync().ConfigureAwait(false);
         page.SetDefaultTimeout((float)options.Timeout.TotalMilliseconds);
         await page.GotoAsync("/").ConfigureAwait(false);
-        await Assertions.Expect(page.GetByRole(AriaRole.Log, new() { Name = "Messages to everyone", Exact = true })).ToBeVisibleAsync().ConfigureAwait(false);
         return page;
     }
 
