@@ -91,7 +91,7 @@ public sealed partial class PeerAgent
                         _ => "",
                     };
                     RaiseNotice(NoticeKind.Left, $"{gone.Name} left{why}", gone.Name);
-                    _messaging.Delivery.AddSystemLine(gone.Name, new SystemLine(SystemLineKind.PeerLeft, gone.Name, left.Reason));
+                    AddSystemLine(_conversations.Find(gone.Name), new SystemLine(SystemLineKind.PeerLeft, gone.Name, left.Reason));
                     _bursts.Add(joined: false, [gone.Name], _time.GetUtcNow(), left.Reason);
                     Raise(new PresenceChanged([], [gone], [], Quiet: false, left.Reason));
                 }
@@ -117,6 +117,9 @@ public sealed partial class PeerAgent
 
     private void OnJoined(PeerInfo received)
     {
+        // "Is back" belongs only in a conversation that was there while the peer was not listed: one opened once the
+        // list shows the peer (the user may open it the moment it appears) never missed it.
+        var waiting = _conversations.Find(received.Name);
         var (peer, previous) = _directory.Upsert(received);
         if (previous is not null)
         {
@@ -139,9 +142,12 @@ public sealed partial class PeerAgent
         }
 
         RaiseNotice(NoticeKind.Joined, $"{peer.Name} joined ({Endpoint(peer)})", peer.Name);
-        _messaging.Delivery.AddSystemLine(peer.Name, new SystemLine(SystemLineKind.PeerBack, peer.Name));
+        AddSystemLine(waiting, new SystemLine(SystemLineKind.PeerBack, peer.Name));
         RaisePresence([peer], [], [], quiet: false);
     }
+
+    private void AddSystemLine(Conversation? conversation, SystemLine line) =>
+        conversation?.Add(ChatMessage.System(_ids.NextSystem(), line, _time.GetUtcNow()));
 
     private void RaisePresence(IReadOnlyList<PeerInfo> joined, IReadOnlyList<PeerInfo> left, IReadOnlyList<PeerInfo> moved, bool quiet)
     {

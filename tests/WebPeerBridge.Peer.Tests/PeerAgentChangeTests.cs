@@ -165,6 +165,42 @@ public sealed class PeerAgentChangeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_conversation_opened_the_moment_a_peer_is_listed_gets_no_is_back_line()
+    {
+        var alice = await _agents.JoinAsync("alice", _server.Port);
+        List<RawClient> peers = [];
+        try
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                var name = $"new{i}";
+                var joined = Await<PresenceChanged>(alice, c => c.Joined.Any(p => p.Name == name));
+                var joining = RawClient.JoinAsync(_server.Port, name, RawClient.ClosedPort());
+
+                // The user opens the conversation as soon as the list shows the peer, while the agent may still be
+                // handling its join.
+                var spin = new SpinWait();
+                while (!alice.Peers.Any(p => p.Name == name))
+                {
+                    spin.SpinOnce();
+                }
+
+                var conversation = alice.OpenDirect(name);
+                await joined.WaitAsync(Timeouts.Await, Ct);
+                peers.Add(await joining.WaitAsync(Timeouts.Await, Ct));
+                Assert.Empty(conversation.Snapshot());
+            }
+        }
+        finally
+        {
+            foreach (var peer in peers)
+            {
+                await peer.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_subscriber_that_throws_does_not_stop_the_others()
     {
         var alice = await _agents.JoinAsync("alice", _server.Port);

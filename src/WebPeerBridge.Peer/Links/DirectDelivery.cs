@@ -134,10 +134,6 @@ internal sealed class DirectDelivery(
         }
     }
 
-    /// <summary>A line that says what happened to the peer, in the pair's conversation if there is one.</summary>
-    public void AddSystemLine(string peerName, SystemLine line) =>
-        conversations.Find(peerName)?.Add(ChatMessage.System(ids.NextSystem(), line, time.GetUtcNow()));
-
     public static string UnknownPeer(string peerName) => $"No peer named '{peerName}' is online. Type /peers to see who is.";
 
     /// <summary>Whether a message to <paramref name="peerName"/>, offline, would wait for it.</summary>
