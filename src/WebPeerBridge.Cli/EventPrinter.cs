@@ -59,7 +59,7 @@ internal sealed class EventPrinter : IDisposable
             switch (change)
             {
                 case NoticeRaised { Notice: var notice }:
-                    _output.Line(notice.Kind == NoticeKind.Error ? $"! {notice.Text}" : $"* {notice.Text}");
+                    _output.Line(notice.IsError ? $"! {NoticeText.For(notice)}" : $"* {NoticeText.For(notice)}");
                     break;
 
                 case LinesAdded added:

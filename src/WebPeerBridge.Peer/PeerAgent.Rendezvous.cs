@@ -56,7 +56,7 @@ public sealed partial class PeerAgent
 
             foreach (var peer in arrived)
             {
-                RaiseNotice(NoticeKind.Joined, $"{peer.Name} joined ({Endpoint(peer)})", peer.Name);
+                RaiseNotice(new AgentNotice(NoticeKind.Joined, peer.Name, Endpoint(peer)));
             }
 
             RaisePresence(arrived, [], [], quiet: false);
@@ -84,13 +84,7 @@ public sealed partial class PeerAgent
 
                 if (_directory.Remove(left.Name) is { } gone)
                 {
-                    var why = left.Reason switch
-                    {
-                        LeftReasons.Timeout => " (timed out)",
-                        LeftReasons.Error => " (connection lost)",
-                        _ => "",
-                    };
-                    RaiseNotice(NoticeKind.Left, $"{gone.Name} left{why}", gone.Name);
+                    RaiseNotice(new AgentNotice(NoticeKind.Left, gone.Name, LeftReason: left.Reason));
                     AddSystemLine(_conversations.Find(gone.Name), new SystemLine(SystemLineKind.PeerLeft, gone.Name, left.Reason));
                     _bursts.Add(joined: false, [gone.Name], _time.GetUtcNow(), left.Reason);
                     Raise(new PresenceChanged([], [gone], [], Quiet: false, left.Reason));
@@ -106,7 +100,7 @@ public sealed partial class PeerAgent
                 if (!_broadcasts.OnError(error))
                 {
                     LogServerError(TextRules.ForLog(error.Code), TextRules.ForLog(error.Message));
-                    RaiseNotice(NoticeKind.Error, $"The server says: {error.Message}");
+                    RaiseNotice(new AgentNotice(NoticeKind.ServerError, Detail: error.Message));
                 }
 
                 break;
@@ -123,7 +117,7 @@ public sealed partial class PeerAgent
         var (peer, previous) = _directory.Upsert(received);
         if (previous is not null)
         {
-            RaiseNotice(NoticeKind.Info, $"{peer.Name} is now at {Endpoint(peer)}", peer.Name);
+            RaiseNotice(new AgentNotice(NoticeKind.Moved, peer.Name, Endpoint(peer)));
             RaisePresence([], [], [peer], quiet: true);
             return;
         }
@@ -141,7 +135,7 @@ public sealed partial class PeerAgent
             return;
         }
 
-        RaiseNotice(NoticeKind.Joined, $"{peer.Name} joined ({Endpoint(peer)})", peer.Name);
+        RaiseNotice(new AgentNotice(NoticeKind.Joined, peer.Name, Endpoint(peer)));
         AddSystemLine(waiting, new SystemLine(SystemLineKind.PeerBack, peer.Name));
         RaisePresence([peer], [], [], quiet: false);
     }
@@ -178,13 +172,13 @@ public sealed partial class PeerAgent
             switch (state)
             {
                 case RendezvousState.Reconnecting when previous == RendezvousState.Online:
-                    RaiseNotice(NoticeKind.Error, $"{detail ?? "Lost the rendezvous server."} Reconnecting…");
+                    RaiseNotice(new AgentNotice(NoticeKind.Reconnecting, Detail: detail));
                     break;
                 case RendezvousState.Online when previous == RendezvousState.Reconnecting:
-                    RaiseNotice(NoticeKind.Info, "Back online.");
+                    RaiseNotice(new AgentNotice(NoticeKind.BackOnline));
                     break;
                 case RendezvousState.Closed when previous != RendezvousState.Connecting:
-                    RaiseNotice(NoticeKind.Error, $"Disconnected from the rendezvous server. {detail}".TrimEnd());
+                    RaiseNotice(new AgentNotice(NoticeKind.Disconnected, Detail: detail));
                     break;
             }
         }

@@ -435,7 +435,7 @@ public sealed partial class PeerAgent : IAsyncDisposable
 
     private void RaiseState() => Raise(new AgentStateChanged(State, StateDetail));
 
-    private void RaiseNotice(NoticeKind kind, string text, string? peerName = null) => Raise(new NoticeRaised(new AgentNotice(kind, text, peerName)));
+    private void RaiseNotice(AgentNotice notice) => Raise(new NoticeRaised(notice));
 
     // What a conversation raises goes out as it is; a line that mentions the person also joins the mentions list.
     private void OnConversationChange(AgentChange change)

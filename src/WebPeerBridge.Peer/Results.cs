@@ -117,16 +117,60 @@ public enum DirectLinkState
     Closed,
 }
 
-/// <summary>Something worth telling the user at once (a snackbar, a terminal line).</summary>
-public sealed record AgentNotice(NoticeKind Kind, string Text, string? PeerName = null);
+/// <summary>
+/// Something worth telling the user at once (a snackbar, a terminal line): what happened and its data, which each UI
+/// puts in its own words.
+/// </summary>
+/// <param name="Kind">What happened.</param>
+/// <param name="PeerName">The peer it is about (joins, leaves, moves, links).</param>
+/// <param name="Endpoint">Where the peer listens, <c>host:port</c> (<see cref="NoticeKind.Joined"/>, <see cref="NoticeKind.Moved"/>,
+/// <see cref="NoticeKind.LinkOpened"/>).</param>
+/// <param name="LeftReason">Why the peer left, one of <see cref="Protocol.Frames.LeftReasons"/> (<see cref="NoticeKind.Left"/>).</param>
+/// <param name="Verified">Whether the link proved the peer's key (<see cref="NoticeKind.LinkOpened"/>).</param>
+/// <param name="Detail">
+/// Words from elsewhere, shown as they came, or null: the server's own error message (<see cref="NoticeKind.ServerError"/>),
+/// what ended the connection (<see cref="NoticeKind.Reconnecting"/>, <see cref="NoticeKind.Disconnected"/>), why the link
+/// closed (<see cref="NoticeKind.LinkClosed"/>).
+/// </param>
+public sealed record AgentNotice(
+    NoticeKind Kind,
+    string? PeerName = null,
+    string? Endpoint = null,
+    string? LeftReason = null,
+    bool Verified = false,
+    string? Detail = null)
+{
+    /// <summary>Whether it tells of something wrong (the page shows these as error toasts, the terminal marks them).</summary>
+    public bool IsError => Kind is NoticeKind.ServerError or NoticeKind.Reconnecting or NoticeKind.Disconnected;
+}
 
-/// <summary>What an <see cref="AgentNotice"/> is about.</summary>
+/// <summary>What an <see cref="AgentNotice"/> tells.</summary>
 public enum NoticeKind
 {
+    /// <summary>A peer joined the network.</summary>
     Joined,
+
+    /// <summary>A peer left it.</summary>
     Left,
+
+    /// <summary>A listed peer now listens elsewhere (it joined again from another address or port).</summary>
+    Moved,
+
+    /// <summary>A direct link with a peer opened.</summary>
     LinkOpened,
+
+    /// <summary>A direct link with a peer closed.</summary>
     LinkClosed,
-    Error,
-    Info,
+
+    /// <summary>The rendezvous server sent an error that no request of this agent was waiting for.</summary>
+    ServerError,
+
+    /// <summary>The connection to the rendezvous server was lost; the agent is reconnecting.</summary>
+    Reconnecting,
+
+    /// <summary>The agent is connected to the rendezvous server again.</summary>
+    BackOnline,
+
+    /// <summary>The rendezvous server is gone for good (the agent stopped trying, or was refused).</summary>
+    Disconnected,
 }

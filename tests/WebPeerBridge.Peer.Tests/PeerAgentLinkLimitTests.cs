@@ -95,8 +95,8 @@ public sealed class PeerAgentLinkLimitTests : IAsyncLifetime
 
         await Eventually.HoldsAsync(() => bob.GetLinkState("alice") == DirectLinkState.Closed, "the idle link is closed", bob);
         var why = await closed.Task.WaitAsync(Timeouts.Await, Ct);
-        Assert.Contains("Idle", why.Text, StringComparison.Ordinal);
-        Assert.Contains("opens it again", why.Text, StringComparison.Ordinal);
+        Assert.Contains("Idle", why.Detail, StringComparison.Ordinal);
+        Assert.Contains("opens it again", why.Detail, StringComparison.Ordinal);
         var again = await alice.SendDirectAsync("bob", "a new link", Ct);
         await Eventually.HoldsAsync(() => Delivered(alice, "bob", again.MessageId), "the next dm is delivered on a new link", alice);
     }

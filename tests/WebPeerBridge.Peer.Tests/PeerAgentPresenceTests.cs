@@ -1,6 +1,7 @@
 using WebPeerBridge.Peer.Changes;
 using WebPeerBridge.Peer.Presence;
 using WebPeerBridge.Peer.Tests.Support;
+using WebPeerBridge.Protocol.Frames;
 
 namespace WebPeerBridge.Peer.Tests;
 
@@ -51,12 +52,12 @@ public sealed class PeerAgentPresenceTests : IAsyncLifetime
 
         var joinedNotice = await joined.Task.WaitAsync(Timeouts.Await, TestContext.Current.CancellationToken);
         Assert.Equal("bob", joinedNotice.PeerName);
-        Assert.Contains($"127.0.0.1:{bob.PeerPort}", joinedNotice.Text, StringComparison.Ordinal);
+        Assert.Equal($"127.0.0.1:{bob.PeerPort}", joinedNotice.Endpoint);
 
         await bob.LeaveAsync(TestContext.Current.CancellationToken);
 
         var leftNotice = await left.Task.WaitAsync(Timeouts.Await, TestContext.Current.CancellationToken);
-        Assert.Equal("bob", leftNotice.PeerName);
+        Assert.Equal(("bob", LeftReasons.Bye), (leftNotice.PeerName, leftNotice.LeftReason));
         Assert.Empty(alice.Peers);
         Assert.Equal(RendezvousState.Closed, bob.State);
     }

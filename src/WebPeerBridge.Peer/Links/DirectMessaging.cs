@@ -313,7 +313,7 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
         {
             // No line in the conversation: what the person needs there is whether the peer is online ("carol left").
             LogLinkClosed(link.PeerName, reason);
-            _raise(new NoticeRaised(new AgentNotice(NoticeKind.LinkClosed, $"Link with {link.PeerName} closed: {reason}", link.PeerName)));
+            _raise(new NoticeRaised(new AgentNotice(NoticeKind.LinkClosed, link.PeerName, Detail: reason)));
         }
 
         _raise(new LinkChanged(link.PeerName));
@@ -465,9 +465,8 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
             var where = _directory.Find(link.PeerName) is { } listed
                 ? TcpDialer.Describe(listed.Host, listed.Port)
                 : link.RemoteEndPoint.ToString();
-            var trust = link.IsVerified ? "" : ", unverified";
             LogLinkOpened(link.PeerName, link.RemoteEndPoint.ToString(), link.IsOutgoing, link.IsVerified);
-            _raise(new NoticeRaised(new AgentNotice(NoticeKind.LinkOpened, $"Link opened with {link.PeerName} ({where}{trust})", link.PeerName)));
+            _raise(new NoticeRaised(new AgentNotice(NoticeKind.LinkOpened, link.PeerName, where, Verified: link.IsVerified)));
         }
 
         link.Start();

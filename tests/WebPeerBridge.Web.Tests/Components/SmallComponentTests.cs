@@ -108,6 +108,22 @@ public sealed class SmallComponentTests
     }
 
     [Fact]
+    public async Task Losing_the_rendezvous_server_is_an_error_toast_and_a_join_before_it_is_none()
+    {
+        await using var chat = await ChatHarness.StartAsync(Ct);
+        var alice = await chat.JoinAsync("alice", Ct);
+        chat.Render<NoticeSnackbars>(p => p.Add(x => x.Agent, alice).Add(x => x.OpenKey, Conversation.BroadcastKey));
+        await chat.Network.JoinPersonAsync("bob", Ct);
+        await Signals.UntilAsync(alice, () => alice.Peers.Any(p => p.Name == "bob"), Ct);
+
+        await chat.Network.StopServerAsync(Ct);
+
+        // Changes come in order: the error's toast proves that bob's join before it made none.
+        chat.Snackbars.WaitForAssertion(() => Assert.Contains("Reconnecting…", chat.Snackbars.Markup, StringComparison.Ordinal), TestNetwork.Timeout);
+        Assert.DoesNotContain("bob", chat.Snackbars.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_mention_in_a_conversation_not_open_is_a_toast()
     {
         await using var chat = await ChatHarness.StartAsync(Ct);
