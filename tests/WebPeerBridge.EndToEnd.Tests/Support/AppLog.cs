@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using WebPeerBridge.Rendezvous.Tests.Support;
 
 namespace WebPeerBridge.EndToEnd.Tests.Support;
 
@@ -10,53 +10,21 @@ namespace WebPeerBridge.EndToEnd.Tests.Support;
 /// </summary>
 public sealed class AppLog : ILoggerProvider
 {
-    private const int Capacity = 2000;
-    private readonly ConcurrentQueue<string> _lines = new();
-    private readonly Lock _gate = new();
-    private readonly List<(string Text, TaskCompletionSource Seen)> _waiters = [];
+    private readonly LineLog _lines = new(capacity: 2000);
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
     /// <summary>The lines so far, oldest first (the latest <c>2000</c>).</summary>
-    public string Text => string.Join('\n', _lines);
+    public string Text => string.Join('\n', _lines.Snapshot());
 
     /// <summary>Completes once a line containing <paramref name="text"/> is logged (or was already).</summary>
-    public Task WaitForAsync(string text, TimeSpan timeout)
-    {
-        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
-        {
-            if (_lines.Any(line => line.Contains(text, StringComparison.Ordinal)))
-            {
-                return Task.CompletedTask;
-            }
-
-            _waiters.Add((text, seen));
-        }
-
-        return seen.Task.WaitAsync(timeout);
-    }
+    public Task WaitForAsync(string text, TimeSpan timeout) => _lines.WaitForLineAsync(text).WaitAsync(timeout);
 
     public void Dispose()
     {
     }
 
-    private void Add(string line)
-    {
-        lock (_gate)
-        {
-            _lines.Enqueue(line);
-            while (_lines.Count > Capacity && _lines.TryDequeue(out _))
-            {
-            }
-
-            foreach (var waiter in _waiters.Where(w => line.Contains(w.Text, StringComparison.Ordinal)).ToList())
-            {
-                _waiters.Remove(waiter);
-                waiter.Seen.TrySetResult();
-            }
-        }
-    }
+    private void Add(string line) => _lines.Add(line);
 
     private sealed class Logger(AppLog log, string category) : ILogger
     {
