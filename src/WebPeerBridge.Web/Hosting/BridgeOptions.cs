@@ -102,4 +102,11 @@ internal sealed class BridgeOptions
     /// <summary>Most search results shown for a conversation (the newest matches); all of them are counted.</summary>
     [Range(1, 10_000)]
     public int SearchMaxResults { get; set; } = 100;
+
+    /// <summary>
+    /// Most peers the sessions' agents share as one object each (every agent lists the same network): past it, a new
+    /// peer costs each agent its own copy until peers gone free room. Far above what one network lists.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int SharedPeers { get; set; } = Peer.Presence.PeerPool.DefaultCapacity;
 }

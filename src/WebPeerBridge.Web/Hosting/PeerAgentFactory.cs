@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using WebPeerBridge.Peer;
+using WebPeerBridge.Peer.Presence;
 
 namespace WebPeerBridge.Web.Hosting;
 
@@ -8,6 +9,9 @@ namespace WebPeerBridge.Web.Hosting;
 internal sealed class PeerAgentFactory(IOptions<BridgeOptions> options, ILoggerFactory loggerFactory, TimeProvider timeProvider)
 {
     private readonly Lazy<string?> _lanAddress = new(LanAddress.Find);
+
+    // One pool for the bridge's agents, of the bridge's size.
+    private readonly Lazy<PeerPool> _peers = new(() => new PeerPool(options.Value.SharedPeers));
 
     public BridgeOptions Options => options.Value;
 
@@ -23,6 +27,7 @@ internal sealed class PeerAgentFactory(IOptions<BridgeOptions> options, ILoggerF
         // A web user's conn: must not make the bridge a port scanner.
         agentOptions.RestrictUnlistedDials = true;
         agentOptions.Restore = restore;
+        agentOptions.PeerPool = _peers.Value;
         return new PeerAgent(agentOptions, loggerFactory, timeProvider);
     }
 

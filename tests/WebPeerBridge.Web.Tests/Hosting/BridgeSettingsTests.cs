@@ -48,6 +48,30 @@ public sealed class BridgeSettingsTests
         Assert.Empty(bob.Options.RendezvousServers);
     }
 
+    [Fact]
+    public async Task The_agents_share_one_pool_of_peers_of_the_bridges_size()
+    {
+        await using var app = new BridgeAppFactory(new Dictionary<string, string?> { ["Bridge:SharedPeers"] = "5000" });
+        using var client = app.CreateClient();
+        var factory = app.Services.GetRequiredService<PeerAgentFactory>();
+
+        await using var alice = factory.Create("alice", new RendezvousEndpoint("127.0.0.1", 1234));
+        await using var bob = factory.Create("bob", new RendezvousEndpoint("127.0.0.1", 1234));
+
+        Assert.Same(alice.Options.PeerPool, bob.Options.PeerPool);
+        Assert.Equal(5000, alice.Options.PeerPool?.Capacity);
+    }
+
+    [Fact]
+    public async Task A_pool_of_no_peers_stops_the_app_at_start_naming_the_setting()
+    {
+        await using var app = new BridgeAppFactory(new Dictionary<string, string?> { ["Bridge:SharedPeers"] = "0" });
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains("SharedPeers", error.ToString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Bridge:MaxSilentLinks", "0")]
     [InlineData("Bridge:MaxLinks", "0")]
