@@ -14,7 +14,8 @@ internal sealed record CliArguments(
     string? AdvertisedHost,
     bool Verbose,
     bool Demo = false,
-    IReadOnlyList<string>? Servers = null)
+    IReadOnlyList<string>? Servers = null,
+    bool TrimMemory = true)
 {
     public const string Usage = """
         WebPeerBridge terminal peer
@@ -28,6 +29,7 @@ internal sealed record CliArguments(
           --bind <address>         the address the peer listener binds (default 0.0.0.0)
           --advertise-host <host>  the host others should dial, when not the address the server sees
           --demo                   demo peer: greet newcomers, echo direct messages, read no input; stop with Ctrl+C or SIGTERM
+          --no-memory-trim         keep what the heap grew to after a burst (by default a calm peer gives it back)
           --verbose                log to standard error
           --help                   this text
 
@@ -46,6 +48,7 @@ internal sealed record CliArguments(
         string? advertised = null;
         var verbose = false;
         var demo = false;
+        var trimMemory = true;
 
         for (var i = 0; i < args.Count; i++)
         {
@@ -64,6 +67,12 @@ internal sealed record CliArguments(
             if (arg == "--demo")
             {
                 demo = true;
+                continue;
+            }
+
+            if (arg == "--no-memory-trim")
+            {
+                trimMemory = false;
                 continue;
             }
 
@@ -115,7 +124,7 @@ internal sealed record CliArguments(
             return null;
         }
 
-        return new CliArguments(name, host, port, min, max, bind, advertised, verbose, demo, servers);
+        return new CliArguments(name, host, port, min, max, bind, advertised, verbose, demo, servers, trimMemory);
     }
 
     private static bool TryParseRange(string value, out int min, out int max)

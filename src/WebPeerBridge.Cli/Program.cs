@@ -44,9 +44,17 @@ using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, contex
 });
 
 // After a burst (a flood of links from a hostile host, say) a calm peer gives back what its heap grew to.
-var trimmer = IdleMemory.StartTrimmer(loggerFactory.CreateLogger("WebPeerBridge.Cli.IdleMemory"), TimeProvider.System);
-await using var trimmerScope = trimmer.ConfigureAwait(false);
-
-var output = new TerminalOutput(Console.Out);
-var peer = new TerminalPeer(arguments, Console.In, output, loggerFactory);
-return await peer.RunAsync(stop.Token).ConfigureAwait(false);
+var trimmer = arguments.TrimMemory ? IdleMemory.StartTrimmer(loggerFactory.CreateLogger("WebPeerBridge.Cli.IdleMemory"), TimeProvider.System) : null;
+try
+{
+    var output = new TerminalOutput(Console.Out);
+    var peer = new TerminalPeer(arguments, Console.In, output, loggerFactory);
+    return await peer.RunAsync(stop.Token).ConfigureAwait(false);
+}
+finally
+{
+    if (trimmer is not null)
+    {
+        await trimmer.DisposeAsync().ConfigureAwait(false);
+    }
+}
