@@ -67,7 +67,8 @@ public sealed partial class PeerAgent : IAsyncDisposable
         _conversations = new ConversationStore(options.HistoryCapPerConversation, options.MaxDirectConversations, options.Name, OnConversationChange);
         _rendezvous = new RendezvousLink(options, options.PublishKey ? Identity.Key : null, new RendezvousEvents(this),
             new ExponentialBackoffPolicy(options.ReconnectMinDelay, options.ReconnectMaxDelay), _time, _loggerFactory.CreateLogger<RendezvousLink>());
-        _broadcasts = new BroadcastStream(_conversations.Broadcast, options.Name, _ids, _rendezvous, _time, options.HistoryCapPerConversation);
+        _broadcasts = new BroadcastStream(_conversations.Broadcast, options.Name, _ids, _rendezvous, _time, options.HistoryCapPerConversation,
+            options.MaxPendingBroadcasts);
         _messaging = new DirectMessaging(options, Identity, _conversations, _directory, _ids, Raise, _time, _loggerFactory);
         _commands = new CommandExecutor(this);
         if (options.Restore is { } snapshot)

@@ -95,6 +95,25 @@ public sealed class PeerAgentOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan AckTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>A connection (to the rendezvous server or a peer) that takes nothing of what is sent for this long is closed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a <c>bye</c> may take to go out; past it the connection closes without one.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan ByeTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long a link closed by a <c>bye</c> keeps its unconfirmed messages waiting for a new link with that peer: when
+    /// both sides dial at once, the other side may close the link just used before its twin is open here.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan RelinkGrace { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Own broadcasts waiting for the server (it is away, or slow to echo them); one more is refused rather than queued without end.</summary>
+    [Range(1, 100_000)]
+    public int MaxPendingBroadcasts { get; set; } = 256;
+
     /// <summary>
     /// Whether <c>conn:</c> to an address that is no listed peer's may only dial LAN addresses (private, link-local,
     /// loopback) on a port within <see cref="PeerPortMin"/>–<see cref="PeerPortMax"/>: a bridge sets it, so that its

@@ -71,6 +71,26 @@ public sealed class PeerAgentReconnectTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Broadcasts_past_the_pending_bound_while_the_server_is_away_are_refused_as_busy_and_the_rest_go_out_once_back()
+    {
+        var bob = await _agents.JoinAsync("bob", _server.Port, o => o.MaxPendingBroadcasts = 2);
+        await _server.StopAsync();
+        await Eventually.HoldsAsync(() => bob.State == RendezvousState.Reconnecting, "bob sees the server gone", bob);
+
+        var first = await bob.BroadcastAsync("one", Ct);
+        var second = await bob.BroadcastAsync("two", Ct);
+        var third = await bob.BroadcastAsync("three", Ct);
+
+        Assert.Equal((SendOutcome.Sent, SendOutcome.Sent, SendOutcome.Busy), (first.Outcome, second.Outcome, third.Outcome));
+        Assert.Contains("2 broadcasts are still waiting", third.Error, StringComparison.Ordinal);
+        await _server.RestartAsync();
+        await Eventually.HoldsAsync(() => bob.Broadcast.Snapshot().Count(m => m.IsOwn && m.State == DeliveryState.Delivered) == 2,
+            "both waiting broadcasts are delivered", bob);
+        Assert.Equal(["one", "two"], bob.Broadcast.Snapshot().Where(m => m.IsOwn).Select(m => m.Text));
+        Assert.Equal(SendOutcome.Sent, (await bob.BroadcastAsync("three", Ct)).Outcome);
+    }
+
+    [Fact]
     public async Task Agent_whose_server_is_down_at_first_connect_reports_unreachable_and_stops()
     {
         await _server.StopAsync();

@@ -20,12 +20,6 @@ namespace WebPeerBridge.Peer.Links;
 /// </summary>
 internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
 {
-    /// <summary>
-    /// How long a link closed by a <c>bye</c> keeps its unconfirmed messages waiting for a new link with that peer. When
-    /// both sides dial at once, the other side may close the link we just used before its twin is open here.
-    /// </summary>
-    public static readonly TimeSpan RelinkGrace = TimeSpan.FromSeconds(3);
-
     private const string LeftMessage = "The agent has left the network.";
 
     private readonly PeerAgentOptions _options;
@@ -56,7 +50,7 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
         _time = time;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<DirectMessaging>();
-        _tls = new LinkTls(identity, options.MaxPeerFrameBytes, options.HelloTimeout, time);
+        _tls = new LinkTls(identity, options.MaxPeerFrameBytes, options.WriteTimeout, options.HelloTimeout, time);
         _verifier = new LinkVerifier(directory, options, time, loggerFactory.CreateLogger<LinkVerifier>());
         Delivery = new DirectDelivery(options, conversations, directory, ids, _registry, ConnectToPeerAsync, time);
         _logLimitOnce = new OncePerInterval<IPAddress>(options.RefusalLogInterval, time);
@@ -298,7 +292,7 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
                 // Perhaps its twin from a simultaneous dial is about to open here: give it a moment.
                 _ = Track(async () =>
                 {
-                    var next = await _registry.WaitForOpenAsync(link.PeerName, RelinkGrace, _time, _stopping.Token).ConfigureAwait(false);
+                    var next = await _registry.WaitForOpenAsync(link.PeerName, _options.RelinkGrace, _time, _stopping.Token).ConfigureAwait(false);
                     await Delivery.ResendOnAsync(next, link.PeerName, unacked).ConfigureAwait(false);
                     return true;
                 });
@@ -376,7 +370,7 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
             return new LinkResult(LinkOutcome.Unreachable, peer.Name, $"Cannot link with {peer.Name} ({target}): {dial.Error}.");
         }
 
-        var link = NewSeedLink(new FrameConnection(dial.Socket, _options.MaxPeerFrameBytes, _time), peer.Name, _options.Name, isOutgoing: true);
+        var link = NewSeedLink(new FrameConnection(dial.Socket, _options.MaxPeerFrameBytes, _options.WriteTimeout, _time), peer.Name, _options.Name, isOutgoing: true);
         await RegisterAsync(link).ConfigureAwait(false);
         return _registry.TryGetOpen(peer.Name, out var open)
             ? new LinkResult(LinkOutcome.Open, open.PeerName)
@@ -413,7 +407,7 @@ internal sealed partial class DirectMessaging : IPeerLinkOwner, IAsyncDisposable
 
             await RegisterAsync(link).ConfigureAwait(false);
             // The other side may have closed ours as the twin of the link it dialed, which is about to open here.
-            return await _registry.WaitForOpenAsync(link.PeerName, RelinkGrace, _time, _stopping.Token).ConfigureAwait(false) is { } open
+            return await _registry.WaitForOpenAsync(link.PeerName, _options.RelinkGrace, _time, _stopping.Token).ConfigureAwait(false) is { } open
                 ? new LinkResult(LinkOutcome.Open, open.PeerName)
                 : new LinkResult(LinkOutcome.Closed, link.PeerName, $"The link with {link.PeerName} closed at once.");
         }

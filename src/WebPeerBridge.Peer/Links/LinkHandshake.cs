@@ -48,7 +48,7 @@ internal static class LinkHandshake
         }
         else
         {
-            connection = new FrameConnection(dial.Socket, options.MaxPeerFrameBytes, time);
+            connection = new FrameConnection(dial.Socket, options.MaxPeerFrameBytes, options.WriteTimeout, time);
         }
 
         var result = HandshakeResult.Fail(LinkOutcome.Refused, $"{target} did not complete the hello");

@@ -23,15 +23,17 @@ internal sealed class LinkTls
     private readonly PeerIdentity _identity;
     private readonly SslStreamCertificateContext _serverContext;
     private readonly int _maxFrameBytes;
+    private readonly TimeSpan _writeTimeout;
     private readonly TimeSpan _timeout;
     private readonly TimeProvider _time;
 
-    public LinkTls(PeerIdentity identity, int maxFrameBytes, TimeSpan timeout, TimeProvider time)
+    public LinkTls(PeerIdentity identity, int maxFrameBytes, TimeSpan writeTimeout, TimeSpan timeout, TimeProvider time)
     {
         _identity = identity;
         // Built once: a self-signed certificate has no chain to look up per handshake.
         _serverContext = SslStreamCertificateContext.Create(identity.Certificate, additionalCertificates: null, offline: true);
         _maxFrameBytes = maxFrameBytes;
+        _writeTimeout = writeTimeout;
         _timeout = timeout;
         _time = time;
     }
@@ -68,7 +70,7 @@ internal sealed class LinkTls
             return new TlsResult(null, wrongKey ? TlsFailure.WrongCertificate : failure.Value);
         }
 
-        return new TlsResult(new FrameConnection(socket, stream, _maxFrameBytes, _time, expectedKey), null);
+        return new TlsResult(new FrameConnection(socket, stream, _maxFrameBytes, _writeTimeout, _time, expectedKey), null);
     }
 
     /// <summary>Answers TLS on an accepted <paramref name="socket"/> (which the result owns); the dialer must present a certificate.</summary>
@@ -99,7 +101,7 @@ internal sealed class LinkTls
             return new TlsResult(null, failure ?? TlsFailure.NoCertificate);
         }
 
-        return new TlsResult(new FrameConnection(socket, stream, _maxFrameBytes, _time, presented), null);
+        return new TlsResult(new FrameConnection(socket, stream, _maxFrameBytes, _writeTimeout, _time, presented), null);
     }
 
     private async Task<TlsFailure?> AuthenticateAsync(SslStream stream, Func<SslStream, Task> authenticate, CancellationToken cancellationToken)

@@ -14,8 +14,6 @@ namespace WebPeerBridge.Peer.Links;
 /// </summary>
 internal sealed partial class PeerLink : DirectLink
 {
-    private static readonly TimeSpan ByeTimeout = TimeSpan.FromSeconds(2);
-
     private readonly FrameConnection _connection;
     private readonly PeerAgentOptions _options;
     private readonly IPeerLinkOwner _owner;
@@ -106,7 +104,7 @@ internal sealed partial class PeerLink : DirectLink
         {
             try
             {
-                await _connection.SendAsync(Bye.Instance, CancellationToken.None).AsTask().WaitAsync(ByeTimeout, _time).ConfigureAwait(false);
+                await _connection.SendAsync(Bye.Instance, CancellationToken.None).AsTask().WaitAsync(_options.ByeTimeout, _time).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or TimeoutException)
             {

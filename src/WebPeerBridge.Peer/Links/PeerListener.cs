@@ -230,7 +230,7 @@ internal sealed partial class PeerListener : IAsyncDisposable
             }
             else
             {
-                connection = new FrameConnection(socket, _options.MaxPeerFrameBytes, _time);
+                connection = new FrameConnection(socket, _options.MaxPeerFrameBytes, _options.WriteTimeout, _time);
                 socketOwned = false;
             }
 

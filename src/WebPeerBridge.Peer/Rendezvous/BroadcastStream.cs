@@ -15,12 +15,9 @@ namespace WebPeerBridge.Peer.Rendezvous;
 /// whose sender, id and text match one of the last <c>recentCapacity</c> shown before that reset shows once.
 /// </summary>
 internal sealed class BroadcastStream(Conversation conversation, string ownName, MessageIds ids, RendezvousLink link, TimeProvider time,
-    int recentCapacity)
+    int recentCapacity, int maxPending)
     : IDisposable
 {
-    /// <summary>Own broadcasts waiting for the server; more are refused rather than queued without end.</summary>
-    public const int MaxPending = 256;
-
     private readonly Lock _gate = new();
     private readonly List<PendingSay> _pending = [];
     private readonly SemaphoreSlim _flushGate = new(1, 1);
@@ -87,9 +84,9 @@ internal sealed class BroadcastStream(Conversation conversation, string ownName,
         var id = ids.NextBroadcast();
         lock (_gate)
         {
-            if (_pending.Count >= MaxPending)
+            if (_pending.Count >= maxPending)
             {
-                return new SendResult(SendOutcome.Busy, null, $"{MaxPending} broadcasts are still waiting for the server; wait until it is back.");
+                return new SendResult(SendOutcome.Busy, null, $"{maxPending} broadcasts are still waiting for the server; wait until it is back.");
             }
 
             _pending.Add(new PendingSay(id, normalized));

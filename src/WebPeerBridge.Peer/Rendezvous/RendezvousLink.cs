@@ -18,8 +18,6 @@ namespace WebPeerBridge.Peer.Rendezvous;
 /// </summary>
 internal sealed partial class RendezvousLink : IAsyncDisposable
 {
-    private static readonly TimeSpan ByeTimeout = TimeSpan.FromSeconds(2);
-
     private readonly PeerAgentOptions _options;
     private readonly RendezvousServerList _servers;
     private readonly IRendezvousHandler _handler;
@@ -159,7 +157,7 @@ internal sealed partial class RendezvousLink : IAsyncDisposable
         {
             try
             {
-                await connection.SendAsync(Bye.Instance, cancellationToken).AsTask().WaitAsync(ByeTimeout, _time, cancellationToken)
+                await connection.SendAsync(Bye.Instance, cancellationToken).AsTask().WaitAsync(_options.ByeTimeout, _time, cancellationToken)
                     .ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or TimeoutException)
@@ -303,7 +301,7 @@ internal sealed partial class RendezvousLink : IAsyncDisposable
             return new ConnectionOutcome(false, JoinErrors.Unreachable, $"Cannot reach the rendezvous server: {dial.Error}.");
         }
 
-        var connection = new FrameConnection(dial.Socket, _options.MaxServerFrameBytes, _time);
+        var connection = new FrameConnection(dial.Socket, _options.MaxServerFrameBytes, _options.WriteTimeout, _time);
         await using (connection.ConfigureAwait(false))
         {
             lock (_gate)

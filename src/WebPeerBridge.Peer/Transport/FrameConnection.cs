@@ -14,9 +14,6 @@ namespace WebPeerBridge.Peer.Transport;
 /// </summary>
 internal sealed class FrameConnection : IAsyncDisposable
 {
-    /// <summary>A write that the other side does not take within this time closes the connection.</summary>
-    public static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(10);
-
     private readonly Socket _socket;
     private readonly Stream _stream;
     private readonly PipeWriter _output;
@@ -25,25 +22,28 @@ internal sealed class FrameConnection : IAsyncDisposable
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly CancellationTokenSource _aborted = new();
     private readonly TimeProvider _time;
+    private readonly TimeSpan _writeTimeout;
     private long _lastSent;
     private long _lastReceived;
     private int _abortRequested;
     private int _disposed;
 
     /// <summary>A plain connection over <paramref name="socket"/>.</summary>
-    public FrameConnection(Socket socket, int maxFrameBytes, TimeProvider time)
-        : this(socket, new NetworkStream(socket, ownsSocket: false), maxFrameBytes, time, peerKey: null)
+    public FrameConnection(Socket socket, int maxFrameBytes, TimeSpan writeTimeout, TimeProvider time)
+        : this(socket, new NetworkStream(socket, ownsSocket: false), maxFrameBytes, writeTimeout, time, peerKey: null)
     {
     }
 
     /// <summary>
     /// A connection over <paramref name="stream"/> (a TLS stream on <paramref name="socket"/>, which it disposes);
-    /// <paramref name="peerKey"/> is the fingerprint of the certificate the other side proved it holds.
+    /// <paramref name="peerKey"/> is the fingerprint of the certificate the other side proved it holds. A send that the
+    /// other side takes nothing of for <paramref name="writeTimeout"/> closes the connection.
     /// </summary>
-    public FrameConnection(Socket socket, Stream stream, int maxFrameBytes, TimeProvider time, string? peerKey)
+    public FrameConnection(Socket socket, Stream stream, int maxFrameBytes, TimeSpan writeTimeout, TimeProvider time, string? peerKey)
     {
         _socket = socket;
         _time = time;
+        _writeTimeout = writeTimeout;
         _stream = stream;
         PeerKey = peerKey;
         // Zero-byte reads: an idle connection (most of them, most of the time) waits for data without a rented buffer.
@@ -188,7 +188,7 @@ internal sealed class FrameConnection : IAsyncDisposable
                 _output.Write(raw.Span);
             }
 
-            using var deadline = new CancellationTokenSource(WriteTimeout, _time);
+            using var deadline = new CancellationTokenSource(_writeTimeout, _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token, _aborted.Token);
             FlushResult flushed;
             try
@@ -199,7 +199,7 @@ internal sealed class FrameConnection : IAsyncDisposable
             {
                 Abort();
                 throw new IOException(deadline.IsCancellationRequested
-                    ? $"The other side took nothing for {WriteTimeout.TotalSeconds:0} s."
+                    ? $"The other side took nothing for {_writeTimeout.TotalSeconds:0.#} s."
                     : "The connection is closed.");
             }
 
