@@ -76,6 +76,27 @@ public sealed class RendezvousOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a closing connection may take to send what is queued for it; a client that reads nothing is cut off
+    /// after it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan ClosingDrainTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long the last line to a connection may take to go out (a refusal such as <c>too_many</c> or
+    /// <c>hello_timeout</c>, the error that closes it) before its socket closes anyway.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan LastLineTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a stopping server waits for its connections to end (each one's loops, then all of them) before it
+    /// stores what it accepted and stops.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Frames that may wait for one client before it is dropped (<c>slow_consumer</c>).</summary>
     [Range(1, 1_000_000)]
     public int ClientQueueFrames { get; set; } = 1024;

@@ -211,7 +211,7 @@ public sealed partial class RendezvousServer : BackgroundService
                 var line = dialect == PeerProtocols.V1
                     ? FrameCodec.ToLine(error)
                     : System.Text.Encoding.UTF8.GetBytes(SeedNotices.Error(error) + "\n");
-                await socket.SendAsync(line, SocketFlags.None).WaitAsync(TimeSpan.FromSeconds(1), _time, stoppingToken).ConfigureAwait(false);
+                await socket.SendAsync(line, SocketFlags.None).WaitAsync(_options.LastLineTimeout, _time, stoppingToken).ConfigureAwait(false);
                 socket.Shutdown(SocketShutdown.Both);
             }
         }
@@ -306,7 +306,7 @@ public sealed partial class RendezvousServer : BackgroundService
             try
             {
                 var line = FrameCodec.ToLine(new ErrorFrame(ErrorCodes.HelloTimeout, $"No hello within {_options.HelloTimeout.TotalSeconds:0.#} s."));
-                await socket.SendAsync(line, SocketFlags.None).WaitAsync(TimeSpan.FromSeconds(1), _time).ConfigureAwait(false);
+                await socket.SendAsync(line, SocketFlags.None).WaitAsync(_options.LastLineTimeout, _time).ConfigureAwait(false);
                 socket.Shutdown(SocketShutdown.Both);
             }
             catch (Exception ex) when (ex is SocketException or TimeoutException or ObjectDisposedException)
@@ -335,7 +335,7 @@ public sealed partial class RendezvousServer : BackgroundService
             await connection.DisposeAsync().ConfigureAwait(false);
         }
 
-        await Task.WhenAll(_connectionTasks.Values).WaitAsync(TimeSpan.FromSeconds(10), _time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Task.WhenAll(_connectionTasks.Values).WaitAsync(_options.StopTimeout, _time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         // The hub finishes the commands it has; then the log stores every accepted broadcast.
         await _hub.DisposeAsync().ConfigureAwait(false);
         await _log.DisposeAsync().ConfigureAwait(false);

@@ -406,11 +406,11 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
         try
         {
             // A healthy client gets what is queued and the closing error; a stuck one is cut off.
-            await writeLoop.WaitAsync(TimeSpan.FromSeconds(2), Time).ConfigureAwait(false);
+            await writeLoop.WaitAsync(Options.ClosingDrainTimeout, Time).ConfigureAwait(false);
             if (_finalFrame is { } final)
             {
                 Output.Write(final.Line.Span);
-                await Output.FlushAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(1), Time).ConfigureAwait(false);
+                await Output.FlushAsync(CancellationToken.None).AsTask().WaitAsync(Options.LastLineTimeout, Time).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is TimeoutException or IOException or SocketException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
@@ -435,7 +435,7 @@ internal abstract partial class ClientConnection : IHubClient, IAsyncDisposable
 
         // Closing from outside (server shutdown): the read loop may still be using Input; it ends now that Closing is
         // cancelled and the socket shut down. Completing the pipes under it made its next read throw.
-        await _readLoopDone.Task.WaitAsync(TimeSpan.FromSeconds(5), Time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _readLoopDone.Task.WaitAsync(Options.StopTimeout, Time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         writeLoop = _writeLoop ?? Task.CompletedTask;
         try
         {

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using WebPeerBridge.Peer.Rendezvous;
 using WebPeerBridge.Web.Hosting;
 
@@ -9,14 +10,12 @@ namespace WebPeerBridge.Web.Health;
 /// Healthy when a TCP connection to the rendezvous server the agents use opens. With several nodes (<c>Rendezvous:Servers</c>)
 /// every one is tried: some down is Degraded (the agents move to the others, and chat goes on), all down is Unhealthy.
 /// </summary>
-internal sealed class RendezvousReachableHealthCheck(RendezvousTarget target, TimeProvider time) : IHealthCheck
+internal sealed class RendezvousReachableHealthCheck(RendezvousTarget target, IOptions<BridgeOptions> options, TimeProvider time) : IHealthCheck
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
-
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var endpoint = target.Known;
-        using var timeout = new CancellationTokenSource(Timeout, time);
+        using var timeout = new CancellationTokenSource(options.Value.HealthCheckTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         if (endpoint.Servers is { Count: > 1 } servers)
         {
@@ -39,9 +38,9 @@ internal sealed class RendezvousReachableHealthCheck(RendezvousTarget target, Ti
             : HealthCheckResult.Unhealthy($"Not reachable at {endpoint}: {failure}.");
     }
 
-    private static string NoAnswer => $"no answer within {Timeout.TotalSeconds:0} s";
+    private string NoAnswer => $"no answer within {options.Value.HealthCheckTimeout.TotalSeconds:0.#} s";
 
-    private static async Task<HealthCheckResult> CheckNodesAsync(IReadOnlyList<string> servers, CancellationTokenSource timeout,
+    private async Task<HealthCheckResult> CheckNodesAsync(IReadOnlyList<string> servers, CancellationTokenSource timeout,
         CancellationToken cancellationToken)
     {
         // All at once: a node that does not answer costs the timeout once, not once per node.
@@ -61,7 +60,7 @@ internal sealed class RendezvousReachableHealthCheck(RendezvousTarget target, Ti
     }
 
     // Null when a connection opened; else why not.
-    private static async Task<string?> ProbeAsync(string host, int port, CancellationTokenSource timeout, CancellationToken cancellationToken)
+    private async Task<string?> ProbeAsync(string host, int port, CancellationTokenSource timeout, CancellationToken cancellationToken)
     {
         try
         {

@@ -99,6 +99,14 @@ internal sealed class BridgeOptions
     [Range(0, 100_000)]
     public int PeopleFilterFrom { get; set; } = 20;
 
+    /// <summary>How long a session's agent may take to say bye when the session ends; past it, it is closed without one.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan LeaveTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the readiness check (<c>/healthz</c>) waits for the rendezvous server to answer.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan HealthCheckTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>Most search results shown for a conversation (the newest matches); all of them are counted.</summary>
     [Range(1, 10_000)]
     public int SearchMaxResults { get; set; } = 100;

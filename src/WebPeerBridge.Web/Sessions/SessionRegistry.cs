@@ -17,7 +17,6 @@ namespace WebPeerBridge.Web.Sessions;
 /// </summary>
 internal sealed partial class SessionRegistry : IAsyncDisposable
 {
-    private static readonly TimeSpan LeaveTimeout = TimeSpan.FromSeconds(5);
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, BridgeSession> _sessions = new(StringComparer.Ordinal);
@@ -581,7 +580,7 @@ internal sealed partial class SessionRegistry : IAsyncDisposable
         {
             if (leave)
             {
-                using var timeout = new CancellationTokenSource(LeaveTimeout, _agentTime);
+                using var timeout = new CancellationTokenSource(_options.LeaveTimeout, _agentTime);
                 await agent.LeaveAsync(timeout.Token).ConfigureAwait(false);
             }
         }
