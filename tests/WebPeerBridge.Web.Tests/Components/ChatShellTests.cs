@@ -228,9 +228,9 @@ public sealed class ChatShellTests
         await bob.SendDirectAsync("alice", "a word in private", Ct);
 
         // Changes come in order: the toast of the dm proves that the join and the leave before it made none.
-        chat.Snackbars.WaitForAssertion(() => Assert.Contains("bob (direct): a word in private", chat.Snackbars.Markup, StringComparison.Ordinal),
+        chat.Snackbars.WaitForAssertion(() => Assert.Contains("bob (direct): a word in private", chat.ToastText, StringComparison.Ordinal),
             TestNetwork.Timeout);
-        Assert.DoesNotContain("joined", chat.Snackbars.Markup, StringComparison.Ordinal);
-        Assert.DoesNotContain("left", chat.Snackbars.Markup, StringComparison.Ordinal);
+        Assert.DoesNotContain("joined", chat.ToastText, StringComparison.Ordinal);
+        Assert.DoesNotContain("left", chat.ToastText, StringComparison.Ordinal);
     }
 }

@@ -84,7 +84,7 @@ public sealed class ComposerTests
         cut.WaitForAssertion(() => Assert.Contains("Use conn:<host>:<port>", cut.Find(".wpb-composer").TextContent, StringComparison.Ordinal));
         Assert.Equal("true", cut.FindByLabel("Message").GetAttribute("aria-invalid"));
         Assert.Equal("conn:nohost", cut.FindByLabel("Message").GetAttribute("value"));
-        chat.Snackbars.WaitForAssertion(() => Assert.Contains("Use conn:", chat.Snackbars.Markup, StringComparison.Ordinal));
+        chat.Snackbars.WaitForAssertion(() => Assert.Contains("Use conn:", chat.ToastText, StringComparison.Ordinal));
         Assert.DoesNotContain(alice.Broadcast.Snapshot(), m => m.IsOwn);
     }
 

@@ -83,7 +83,7 @@ public sealed class ConversationViewTests
         Assert.DoesNotContain("queued", cut.Find("header").TextContent, StringComparison.Ordinal);
         await cut.InvokeAsync(() => cut.FindByLabel("Message").InputAsync("are you still there?"));
         await cut.InvokeAsync(() => cut.FindByLabel("Message").KeyDownAsync(new KeyboardEventArgs { Key = "Enter" }));
-        chat.Snackbars.WaitForAssertion(() => Assert.Contains(Why, string.Concat(chat.Snackbars.Nodes.Select(n => n.TextContent)), StringComparison.Ordinal),
+        chat.Snackbars.WaitForAssertion(() => Assert.Contains(Why, chat.ToastText, StringComparison.Ordinal),
             TestNetwork.Timeout);
         Assert.Equal("are you still there?", cut.FindByLabel("Message").GetAttribute("value"));
         Assert.DoesNotContain(alice.FindDirect("old")!.Snapshot(), m => m.IsOwn);

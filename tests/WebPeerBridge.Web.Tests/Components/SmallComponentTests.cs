@@ -103,8 +103,8 @@ public sealed class SmallComponentTests
         await bob.SendDirectAsync("alice", "psst", Ct);
 
         // Changes come in order: the dm's toast proves that the mention before it, in the open conversation, made none.
-        chat.Snackbars.WaitForAssertion(() => Assert.Contains("bob (direct): psst", chat.Snackbars.Markup, StringComparison.Ordinal), TestNetwork.Timeout);
-        Assert.DoesNotContain("seen this one", chat.Snackbars.Markup, StringComparison.Ordinal);
+        chat.Snackbars.WaitForAssertion(() => Assert.Contains("bob (direct): psst", chat.ToastText, StringComparison.Ordinal), TestNetwork.Timeout);
+        Assert.DoesNotContain("seen this one", chat.ToastText, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -119,8 +119,8 @@ public sealed class SmallComponentTests
         await chat.Network.StopServerAsync(Ct);
 
         // Changes come in order: the error's toast proves that bob's join before it made none.
-        chat.Snackbars.WaitForAssertion(() => Assert.Contains("Reconnecting…", chat.Snackbars.Markup, StringComparison.Ordinal), TestNetwork.Timeout);
-        Assert.DoesNotContain("bob", chat.Snackbars.Markup, StringComparison.Ordinal);
+        chat.Snackbars.WaitForAssertion(() => Assert.Contains("Reconnecting…", chat.ToastText, StringComparison.Ordinal), TestNetwork.Timeout);
+        Assert.DoesNotContain("bob", chat.ToastText, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public sealed class SmallComponentTests
 
         await bob.BroadcastAsync("and this, @Alice?", Ct);
 
-        chat.Snackbars.WaitForAssertion(() => Assert.Contains("bob mentioned you: and this, @Alice?", chat.Snackbars.Markup, StringComparison.Ordinal),
+        chat.Snackbars.WaitForAssertion(() => Assert.Contains("bob mentioned you: and this, @Alice?", chat.ToastText, StringComparison.Ordinal),
             TestNetwork.Timeout);
     }
 }

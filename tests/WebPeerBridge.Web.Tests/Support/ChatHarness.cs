@@ -41,6 +41,12 @@ internal sealed class ChatHarness : IAsyncDisposable
 
     public IRenderedComponent<MudSnackbarProvider> Snackbars { get; }
 
+    /// <summary>
+    /// What the toasts say, one line each: their messages only (the provider's markup also holds style rules whose
+    /// generated animation names may spell any word).
+    /// </summary>
+    public string ToastText => string.Join('\n', Snackbars.FindAll(".mud-snackbar-content-message").Select(e => e.TextContent));
+
     /// <summary>The browser helper module, to see what the page asked the browser to do.</summary>
     public BunitJSModuleInterop Js { get; private init; } = default!;
 
