@@ -27,8 +27,8 @@ public sealed class EventPrinterTests : IAsyncLifetime
     [Fact]
     public async Task Lines_missed_while_stdout_was_blocked_are_printed_once_after_a_notice()
     {
-        // 64: alice's 40 lines raise at least 80 changes while stdout is blocked (each added, then delivered), so her queue
-        // overflows; what still arrives after stdout takes lines again (bob's 20 at most) fits, so it overflows once.
+        // 64: alice's 40 lines and bob's 20 raise 100 changes while stdout is blocked (each of hers added, then delivered),
+        // so her queue overflows; nothing arrives after stdout takes lines again, so it overflows once.
         var alice = await _agents.JoinAsync("alice", _server.Port, o => o.ChangeQueueCapacity = 64);
         var bob = await _agents.JoinAsync("bob", _server.Port);
         await Eventually.HoldsAsync(() => alice.Peers.Any(p => p.Name == "bob"), "alice lists bob", alice);
@@ -50,6 +50,14 @@ public sealed class EventPrinterTests : IAsyncLifetime
         }
 
         await Eventually.HoldsAsync(() => bob.Broadcast.Snapshot().Count(m => m.State == DeliveryState.Delivered) == 20, "bob's lines went out", bob);
+        // Alice's subscribers hear nothing while stdout is blocked (her dispatch loop waits in the write), so her state is
+        // polled: once her 40 lines are delivered and bob's 20 are in, every change was raised while blocked, and it
+        // overflowed exactly once, whatever her read loop's pace.
+        Assert.True(SpinWait.SpinUntil(() =>
+        {
+            var lines = alice.Broadcast.Snapshot();
+            return lines.Count(m => m.IsOwn && m.State == DeliveryState.Delivered) == 40 && lines.Count(m => m.From == "bob") == 20;
+        }, Timeouts.Await), "alice took in her echoes and bob's lines");
         _stdout.Release();
 
         var printed = await _stdout.WaitUntilAsync(text => Regex.Count(text, "✓ delivered") == 40 && text.Contains("<bob> bob 20", StringComparison.Ordinal));

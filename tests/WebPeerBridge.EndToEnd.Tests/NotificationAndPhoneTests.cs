@@ -12,6 +12,8 @@ public sealed class NotificationAndPhoneTests(BrowserFixture fixture) : BrowserT
     private const string NotificationRecorder = """
         (() => {
             window.__notifications = [];
+            // Each decision whether to notify reads the permission first: counted, so that a test can wait for one.
+            window.__permissionReads = 0;
             const Real = window.Notification;
             class Recorded {
                 constructor(title, options) {
@@ -20,7 +22,7 @@ public sealed class NotificationAndPhoneTests(BrowserFixture fixture) : BrowserT
                     this.title = title;
                 }
                 close() { }
-                static get permission() { return Real ? Real.permission : "granted"; }
+                static get permission() { window.__permissionReads++; return Real ? Real.permission : "granted"; }
                 static requestPermission() { return Real ? Real.requestPermission() : Promise.resolve("granted"); }
             }
             window.Notification = Recorded;
@@ -65,10 +67,12 @@ public sealed class NotificationAndPhoneTests(BrowserFixture fixture) : BrowserT
         await Expect(alice.DirectLog("bob")).ToBeVisibleAsync();
         await Expect(BrowserUser.Line(alice.DirectLog("bob"), "psst, alice")).ToBeVisibleAsync();
 
-        // Visible: none. Alice's page decides each line's notification in the order the lines came, so once the line
-        // sent after the tab is hidden again has notified, the one before it has been decided (and was not shown).
+        // Visible: none. The line shows before the page decides on its notification (a later message from the bridge):
+        // the tab is hidden again only once that decision was made, and it was made while visible.
+        var decided = await alice.Page.EvaluateAsync<int>("() => window.__permissionReads");
         await bob.SendAsync("while you look");
         await Expect(BrowserUser.Line(alice.DirectLog("bob"), "while you look")).ToBeVisibleAsync();
+        await alice.Page.WaitForFunctionAsync($"() => window.__permissionReads > {decided}");
         await alice.Page.EvaluateAsync("() => window.__setHidden(true)");
         await bob.SendAsync("and now hidden");
         await alice.Page.WaitForFunctionAsync("() => window.__notifications.some(n => n.body === 'and now hidden')");

@@ -35,8 +35,10 @@ public sealed class ReconnectTests(BrowserFixture fixture) : BrowserTest(fixture
 
         await server.RestartAsync();
 
-        await Expect(alice.LinkState).ToHaveTextAsync("Online");
-        await Expect(bob.LinkState).ToHaveTextAsync("Online");
+        // The agents retry with a growing delay (up to ReconnectMaxDelay, 15 s, and its jitter): on a slow machine the
+        // next try may be that far off.
+        await Expect(alice.LinkState).ToHaveTextAsync("Online", new() { Timeout = 60_000 });
+        await Expect(bob.LinkState).ToHaveTextAsync("Online", new() { Timeout = 60_000 });
         await Expect(Delivered(Line(alice.BroadcastLog, "said while the server was away"))).ToBeVisibleAsync();
         await Expect(Line(bob.BroadcastLog, "said while the server was away")).ToHaveCountAsync(1);
         await Expect(Line(bob.BroadcastLog, "said before the restart")).ToHaveCountAsync(1);

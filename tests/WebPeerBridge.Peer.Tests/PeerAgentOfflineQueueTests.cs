@@ -24,7 +24,7 @@ public sealed class PeerAgentOfflineQueueTests : IAsyncLifetime
     {
         var (alice, carol) = await TalkedAsync();
         await carol.LeaveAsync(Ct);
-        await Eventually.HoldsAsync(() => alice.QueuesFor("carol"), "alice knows carol left", alice);
+        await Eventually.HoldsAsync(() => alice.Peers.All(p => p.Name != "carol") && alice.QueuesFor("carol"), "alice knows carol left", alice);
 
         var sent = await alice.SendDirectAsync("carol", "see you when you are back", Ct);
 
@@ -58,7 +58,7 @@ public sealed class PeerAgentOfflineQueueTests : IAsyncLifetime
     {
         var (alice, carol) = await TalkedAsync();
         await carol.LeaveAsync(Ct);
-        await Eventually.HoldsAsync(() => alice.QueuesFor("carol"), "alice knows carol left", alice);
+        await Eventually.HoldsAsync(() => alice.Peers.All(p => p.Name != "carol") && alice.QueuesFor("carol"), "alice knows carol left", alice);
         var sent = await alice.SendDirectAsync("carol", "for the real carol", Ct);
 
         var impostor = await _agents.JoinAsync("carol", _server.Port);
@@ -107,7 +107,7 @@ public sealed class PeerAgentOfflineQueueTests : IAsyncLifetime
     {
         var (alice, carol) = await TalkedAsync();
         await carol.LeaveAsync(Ct);
-        await Eventually.HoldsAsync(() => alice.QueuesFor("carol"), "alice knows carol left", alice);
+        await Eventually.HoldsAsync(() => alice.Peers.All(p => p.Name != "carol") && alice.QueuesFor("carol"), "alice knows carol left", alice);
 
         Assert.Null(alice.OfflineFailureFor("carol"));
     }

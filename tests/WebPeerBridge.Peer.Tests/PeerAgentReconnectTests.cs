@@ -48,6 +48,9 @@ public sealed class PeerAgentReconnectTests : IAsyncLifetime
 
         await SayAsync(1, 5);
         await Eventually.HoldsAsync(() => Count(alice, "message 5") == 1, "alice has the first five", alice);
+        // Bob has their echoes too: what he sends again after a restart is another test's (a resend shows once).
+        await Eventually.HoldsAsync(() => bob.Broadcast.Snapshot().Count(m => m.IsOwn && m.State == DeliveryState.Delivered) == 5,
+            "bob has the echoes of the first five", bob);
 
         await _server.StopAsync();
         await Eventually.HoldsAsync(() => alice.State == RendezvousState.Reconnecting && bob.State == RendezvousState.Reconnecting,

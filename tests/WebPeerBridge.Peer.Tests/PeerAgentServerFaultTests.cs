@@ -26,7 +26,9 @@ public sealed class PeerAgentServerFaultTests : IAsyncLifetime
     [Fact]
     public async Task Agent_pings_after_the_ping_interval_and_leaves_a_silent_server_to_reconnect_with_its_resume_token()
     {
-        var alice = await _agents.JoinAsync("alice", _server.Port, o => o.PingInterval = TimeSpan.FromMilliseconds(200));
+        // One second: a heartbeat that a loaded machine runs late by two intervals would find the silence limit passed
+        // before it ever pinged.
+        var alice = await _agents.JoinAsync("alice", _server.Port, o => o.PingInterval = TimeSpan.FromSeconds(1));
         var hello = await _server.NextAsync("hello");
         Assert.False(hello.TryGetProperty("resume", out var none) && none.ValueKind != System.Text.Json.JsonValueKind.Null);
 

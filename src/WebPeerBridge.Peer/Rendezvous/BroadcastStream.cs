@@ -26,6 +26,10 @@ internal sealed class BroadcastStream(Conversation conversation, string ownName,
     private long? _sessionSince;
     private bool _sessionSawSaid;
 
+    // The session whose welcome history was taken in: only it carries says. Before, the history may still confirm what
+    // waits, and a say written then would be a second copy of one the server has.
+    private int _readySession;
+
     // The sender and id of the lines shown last (at most recentCapacity), with their text and the history they came
     // from (one more with each reset): a resend is a line of an earlier history with all three the same.
     private readonly Dictionary<(string From, string Id), (string Text, int History)> _recent = new(RecentKeyComparer.Instance);
@@ -160,6 +164,12 @@ internal sealed class BroadcastStream(Conversation conversation, string ownName,
             FailWhere(p => p.SentInSession != 0, "The connection dropped before the server confirmed it; it may not have arrived.");
         }
 
+        lock (_gate)
+        {
+            _readySession = session;
+        }
+
+        // What still waits (and whatever was sent while the history was taken in) goes out now.
         await FlushAsync(session, cancellationToken).ConfigureAwait(false);
     }
 
@@ -306,7 +316,20 @@ internal sealed class BroadcastStream(Conversation conversation, string ownName,
         }
     }
 
-    private Task FlushAsync(CancellationToken cancellationToken) => FlushAsync(link.OnlineSession, cancellationToken);
+    private Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var session = link.OnlineSession;
+        lock (_gate)
+        {
+            // A session whose welcome is still being taken in: its welcome flushes what waits once it is done.
+            if (session != _readySession)
+            {
+                return Task.CompletedTask;
+            }
+        }
+
+        return FlushAsync(session, cancellationToken);
+    }
 
     /// <summary>Writes every pending broadcast not yet written on <paramref name="session"/>, oldest first.</summary>
     private async Task FlushAsync(int session, CancellationToken cancellationToken)

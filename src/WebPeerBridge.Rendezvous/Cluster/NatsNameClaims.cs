@@ -353,9 +353,10 @@ internal sealed partial class NatsNameClaims : IAsyncDisposable
                 }
             }
         }
-        catch (Exception ex) when (ex is NatsException || ex is OperationCanceledException && timeout.IsCancellationRequested)
+        catch (Exception ex) when (ex is not OperationCanceledException || timeout.IsCancellationRequested)
         {
-            // Written again with the next heartbeat; meanwhile the name stays claimed by this node.
+            // Written again with the next heartbeat; meanwhile the name stays claimed by this node. Whatever the failure (a
+            // client error of an unforeseen type too): a release never fails unseen, nor is it dropped.
             LogReleaseFailed(ex, release.Name);
             lock (_gate)
             {

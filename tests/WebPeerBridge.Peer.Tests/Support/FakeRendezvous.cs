@@ -120,11 +120,12 @@ public sealed class FakeRendezvous : IAsyncDisposable
                 return;
             }
 
-            await _lines.Writer.WriteAsync(hello);
             var name = JsonDocument.Parse(hello).RootElement.GetProperty("name").GetString();
             var port = JsonDocument.Parse(hello).RootElement.GetProperty("peerPort").GetInt32();
             Current = stream;
             await SendAsync($$"""{"type":"welcome","you":{"name":"{{name}}","host":"127.0.0.1","port":{{port}},"since":"2026-01-01T00:00:00Z","protocol":"v1"},"token":"t{{number}}","peers":{{PeersJson}},"history":[]}""");
+            // The hello is seen once its welcome is out: a test that answers a hello sends on this connection, after it.
+            await _lines.Writer.WriteAsync(hello);
             while (await reader.ReadLineAsync(_stop.Token) is { } line)
             {
                 await _lines.Writer.WriteAsync(line);

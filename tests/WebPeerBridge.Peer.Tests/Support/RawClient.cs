@@ -49,10 +49,17 @@ public sealed class RawClient : IAsyncDisposable
     /// <summary>A loopback port nothing listens on (bound, then released).</summary>
     public static int ClosedPort()
     {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
+        while (true)
+        {
+            var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            // Never one of the test agents' peer ports: an agent of another test could be listening there a moment later.
+            if (port is < Agents.PortMin or > Agents.PortMax)
+            {
+                return port;
+            }
+        }
     }
 }

@@ -125,8 +125,10 @@ public sealed class ClusterFailoverTests
         await frank.WaitUntilListedAsync(frankWelcome, "erin", ct);
 
         await a.KillAsync();
-        // Node b's next heartbeat finds node a silent for longer than the node timeout (15 s).
-        time.Advance(TimeSpan.FromSeconds(20));
+        // Node b's next heartbeat finds node a silent for longer than the node timeout (15 s). Node a wrote its heartbeats at
+        // the real time, which ran on since the test's clock started: past it, so that a last heartbeat that node b reads
+        // only now is still 20 s old.
+        time.Advance(TimeSpan.FromSeconds(20) + (DateTimeOffset.UtcNow - time.GetUtcNow()).Duration());
         Assert.Equal(new Left("erin", LeftReasons.Timeout), await frank.NextMatchingAsync<Left>(l => l.Name == "erin", ct));
 
         // Half the hold time later, her name is still hers.

@@ -87,18 +87,20 @@ public sealed class ClusterNameTests
         await using var nats = await NatsServer.StartAsync(ct);
         await using var proxy = new DelayingProxy(nats.Port);
         await using var a = await ClusterNodes.StartAsync(nats, "a", ct);
-        // Node b reads NATS through a slow link: it learns of the stream's broadcasts a second after node a.
+        // Node b reads NATS through a slow link: it learns of the stream's broadcasts three seconds after node a (time enough,
+        // on a loaded machine, for alice to say three things and reach b before b has any of them).
         await using var b = await ClusterNodes.StartAsync(nats, "b", ct, o =>
         {
             o.Nats.Url = proxy.Url;
             o.Nats.OperationTimeout = TimeSpan.FromSeconds(10);
             o.Nats.HistoryReadTimeout = TimeSpan.FromSeconds(10);
+            o.HistoryWriteTimeout = TimeSpan.FromSeconds(10);
         });
         var (alice, aliceWelcome) = await a.JoinAsync("alice", 40001, ct);
         await alice.SendAsync(new Say("before", "before the slow link"), ct);
         var before = await alice.NextAsync<Said>(ct);
 
-        proxy.Delay = TimeSpan.FromSeconds(1);
+        proxy.Delay = TimeSpan.FromSeconds(3);
         var said = new List<Said>();
         for (var i = 0; i < 3; i++)
         {

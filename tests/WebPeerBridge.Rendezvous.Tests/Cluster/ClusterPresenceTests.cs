@@ -22,6 +22,9 @@ public sealed class ClusterPresenceTests
 
         nodes.A.ErrorsExpected = nodes.B.ErrorsExpected = true;
         await nodes.Nats.PauseAsync();
+        // NATS is seen not to answer (a heartbeat of node a times out) before alice says bye, however late the stop signal
+        // takes effect: her release cannot reach it.
+        await nodes.A.WaitForLogAsync("Could not write presence entry n.", ct, within: TimeSpan.FromSeconds(30));
         await alice.SendAsync(Bye.Instance, ct);
         // Her name's release waits a second for NATS and fails; her left entry waits for it (a left is heard only once its
         // name is free).

@@ -10,6 +10,7 @@ namespace WebPeerBridge.Rendezvous.Tests.Cluster;
 /// A node that starts before NATS is ready: compose starts it together with the NATS servers, and a NATS cluster elects
 /// its JetStream leader seconds after they are up.
 /// </summary>
+[Collection(OneClusterAtATime.Name)]
 public sealed class ClusterStartupTests
 {
     [Fact]
