@@ -127,8 +127,38 @@ internal sealed class NatsServer : IAsyncDisposable
         }
     }
 
-    /// <summary>SIGSTOP: the server keeps its connections open but answers nothing (a hung or unreachable server) until <see cref="ResumeAsync"/>.</summary>
-    public Task PauseAsync() => SignalAsync("-STOP");
+    /// <summary>
+    /// SIGSTOP: the server keeps its connections open but answers nothing (a hung or unreachable server) until
+    /// <see cref="ResumeAsync"/>. Returns once every thread of it is stopped: a thread that is running when the signal is
+    /// sent goes on for a moment (answering what came in meanwhile).
+    /// </summary>
+    public async Task PauseAsync()
+    {
+        await SignalAsync("-STOP");
+        var tasks = $"/proc/{_process!.Id}/task";
+        var deadline = Stopwatch.StartNew();
+        // The kernel tells no one when a process has stopped (only its parent, which is not this process, could wait for
+        // it): its threads' states are read until each says stopped.
+        while (!Directory.EnumerateDirectories(tasks).All(IsStopped))
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "nats-server did not stop on SIGSTOP.");
+            await Task.Delay(TimeSpan.FromMilliseconds(1));
+        }
+
+        static bool IsStopped(string task)
+        {
+            try
+            {
+                // "pid (comm) S …": the state follows the last ')'.
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                return stat[(stat.LastIndexOf(')') + 2)] is 'T' or 't';
+            }
+            catch (IOException)
+            {
+                return true; // a thread that ended meanwhile
+            }
+        }
+    }
 
     /// <summary>SIGCONT: the paused server reads what waited on its connections and answers again.</summary>
     public Task ResumeAsync() => SignalAsync("-CONT");
