@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Playwright;
 using WebPeerBridge.EndToEnd.Tests.Support;
 using WebPeerBridge.Peer.Tests.Support;
+using WebPeerBridge.Rendezvous.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 using static WebPeerBridge.EndToEnd.Tests.Support.BrowserUser;
 
@@ -29,7 +30,7 @@ public sealed class RestartTests(BrowserFixture fixture) : BrowserTest(fixture)
             }
         });
         var server = Own(await TestServer.StartAsync(history));
-        var webPort = FreePort();
+        var webPort = LoopbackPorts.Restartable();
         var first = await BridgeApp.StartPersistentAsync(webPort, server.Port, data);
         AddAppLog("before the restart", first);
         var alice = await OpenBrowserAsync(first, "alice");
@@ -66,11 +67,4 @@ public sealed class RestartTests(BrowserFixture fixture) : BrowserTest(fixture)
         await Expect(Line(alice.DirectLog("bob"), "and one after it")).ToContainTextAsync("bob");
         await second.DisposeAsync();
     });
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 }

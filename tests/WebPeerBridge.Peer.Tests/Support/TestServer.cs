@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using WebPeerBridge.Rendezvous;
+using WebPeerBridge.Rendezvous.Tests.Support;
 
 namespace WebPeerBridge.Peer.Tests.Support;
 
@@ -21,7 +22,8 @@ public sealed class TestServer : IAsyncDisposable
     public static async Task<TestServer> StartAsync(string historyPath = ":memory:", int port = 0)
     {
         var server = new TestServer(historyPath);
-        await server.StartOnAsync(port);
+        // A port no port-0 socket can take while the server is down between a stop and a restart.
+        await server.StartOnAsync(port == 0 ? LoopbackPorts.Restartable() : port);
         return server;
     }
 

@@ -40,11 +40,7 @@ internal sealed class NatsServer : IAsyncDisposable
     {
         var store = Path.Combine(Path.GetTempPath(), "wpb-nats-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(store);
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var server = new NatsServer(((IPEndPoint)probe.LocalEndpoint).Port, store);
-        probe.Stop();
-        return server;
+        return new NatsServer(Support.LoopbackPorts.Restartable(), store);
     }
 
     /// <summary>

@@ -28,7 +28,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(string historyPath, CancellationToken cancellationToken, int? port = null,
         IEnumerable<string>? moreArguments = null)
     {
-        var chosen = port ?? FreePort();
+        var chosen = port ?? LoopbackPorts.Restartable();
         var dll = Path.Combine(AppContext.BaseDirectory, "WebPeerBridge.Rendezvous.dll");
         var info = new ProcessStartInfo("dotnet")
         {
@@ -133,12 +133,5 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
 
         return stored;
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using WebPeerBridge.Peer;
 using WebPeerBridge.Rendezvous;
+using WebPeerBridge.Rendezvous.Tests.Support;
 using WebPeerBridge.Web.Hosting;
 using WebPeerBridge.Web.Sessions;
 
@@ -72,13 +73,8 @@ internal sealed class TestNetwork : IAsyncDisposable
         return new TestNetwork(port, registry, bridge);
     }
 
-    /// <summary>A port nothing listens on.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>A port nothing listens on, which none of the tests' port-0 sockets can take meanwhile.</summary>
+    public static int FreePort() => LoopbackPorts.Restartable();
 
     /// <summary>Another person on the network: a peer agent of their own, joined.</summary>
     public async Task<PeerAgent> JoinPersonAsync(string name, CancellationToken cancellationToken)
