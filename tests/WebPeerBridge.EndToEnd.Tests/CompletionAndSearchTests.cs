@@ -53,7 +53,9 @@ public sealed class CompletionAndSearchTests(BrowserFixture fixture) : BrowserTe
         var (alice, bob) = await AliceAndBobAsync();
 
         await alice.MessageField.FocusAsync();
-        await alice.Page.Keyboard.TypeAsync("thanks b");
+        // At a quick typist's pace: at machine speed MudBlazor 9's immediate input can lose a key to a late echo of an
+        // earlier one (MudBlazor issue 12796; seen once here in some 25 runs: the README's "Known limits").
+        await alice.Page.Keyboard.TypeAsync("thanks b", new() { Delay = 40 });
         await alice.Page.Keyboard.PressAsync("Tab");
 
         await Expect(alice.MessageField).ToHaveValueAsync("thanks bob ");
