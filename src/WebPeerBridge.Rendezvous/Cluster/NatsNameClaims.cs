@@ -262,9 +262,6 @@ internal sealed partial class NatsNameClaims : IAsyncDisposable
         }
     }
 
-    /// <summary>Completes once every release asked for so far is written (or failed).</summary>
-    public Task FlushAsync() => _releases;
-
     /// <summary>Completes once the releases asked for are through: true when each reached NATS (none waits to be retried).</summary>
     public async Task<bool> SettledAsync()
     {

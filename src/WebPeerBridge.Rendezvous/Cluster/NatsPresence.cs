@@ -199,7 +199,7 @@ internal sealed partial class NatsPresence : IAsyncDisposable
 
     /// <summary>
     /// Waits for <paramref name="released"/> (the releases of names); false only when it says that one did not reach NATS
-    /// (one that failed in an unforeseen way holds nothing back). Throws only when stopping.
+    /// (a task that faulted, which the claims' never does, holds nothing back). Throws only when stopping.
     /// </summary>
     private async Task<bool> ReleasedAsync(Task<bool> released)
     {

@@ -34,7 +34,7 @@ public sealed class NatsNameClaimsTests
             await claims.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(4), ct);
 
             // Nothing of them still runs: the connection can be closed under them.
-            Assert.True(claims.FlushAsync().IsCompleted);
+            Assert.True(claims.SettledAsync().IsCompleted);
         }
         finally
         {
@@ -58,11 +58,11 @@ public sealed class NatsNameClaimsTests
         claims.Release("alice", "t-alice", hold: true);
         claims.Release("carol", "t-carol", hold: false);
         // Written before the clock moves on (which would end their timeouts too).
-        await claims.FlushAsync();
+        Assert.True(await claims.SettledAsync());
         time.Advance(TimeSpan.FromSeconds(61));
         // Dave's hold starts now: it is not over at the sweep; alice's is.
         claims.Release("dave", "t-dave", hold: true);
-        await claims.FlushAsync();
+        Assert.True(await claims.SettledAsync());
         Assert.Equal(4ul, await MessagesAsync(cluster, ct));
 
         Assert.Equal(2, await claims.SweepAsync(ct));
